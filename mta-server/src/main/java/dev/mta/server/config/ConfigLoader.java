@@ -1,0 +1,202 @@
+package dev.mta.server.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads conf/mta.conf (HOCON: {@code key = value}, {@code #} comments, durations such as
+ * {@code 5m}, sizes such as {@code 25M}), applies {@code -o key=value} overrides the way Postfix's
+ * {@code -o} does, and turns the result into an immutable {@link RelayConfig}. Every key and
+ * default lives in the {@code mta-defaults.conf} resource; a key that is not there is an error.
+ */
+public final class ConfigLoader {
+    private static final String DEFAULTS_RESOURCE = "/mta-defaults.conf";
+    private static final String LISTENERS_PATH = "smtp.listeners";
+    private static final Set<String> LISTENER_KEYS = Set.of("enabled", "address", "port", "mode");
+
+    private ConfigLoader() {
+    }
+
+    /** The configuration and its effective text, for {@code mta check-config}. */
+    public record Loaded(RelayConfig config, Config merged) {
+        /** Every effective key with its value and where that value came from. */
+        public String describe() {
+            Map<String, ConfigValue> leaves = new TreeMap<>();
+            for (Map.Entry<String, ConfigValue> entry : merged.entrySet()) {
+                leaves.put(entry.getKey(), entry.getValue());
+            }
+            StringBuilder out = new StringBuilder();
+            ConfigRenderOptions concise = ConfigRenderOptions.concise().setJson(false);
+            for (Map.Entry<String, ConfigValue> entry : leaves.entrySet()) {
+                out.append(entry.getKey()).append(" = ").append(entry.getValue().render(concise))
+                        .append("    # ").append(source(entry.getValue().origin())).append('\n');
+            }
+            return out.toString();
+        }
+    }
+
+    public static Loaded load(Path file, List<String> overrides) {
+        Config defaults = defaults();
+        Config fromFile = parseFile(file);
+        checkKnownKeys(fromFile.root(), defaults.root(), "");
+        Config merged = fromFile;
+        for (String override : overrides) {
+            Config parsed = parseOverride(override);
+            checkKnownKeys(parsed.root(), defaults.root(), "");
+            merged = parsed.withFallback(merged);
+        }
+        merged = merged.withFallback(defaults).resolve();
+        return new Loaded(new ConfigReader(merged).relayConfig(), merged);
+    }
+
+    static Config defaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + DEFAULTS_RESOURCE);
+            }
+            try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                return ConfigFactory.parseReader(reader, options("built-in default"));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DEFAULTS_RESOURCE, e);
+        }
+    }
+
+    private static Config parseFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file + ": no such configuration file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new ConfigException(file + ": cannot read the configuration file (permissions)");
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return ConfigFactory.parseReader(reader, options(file.toString()));
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException(describe(e));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Config parseOverride(String override) {
+        int equals = override.indexOf('=');
+        if (equals <= 0) {
+            throw new ConfigException("-o " + override + ": expected key=value");
+        }
+        String key = override.substring(0, equals).trim();
+        String value = override.substring(equals + 1).trim();
+        String origin = "-o " + override;
+        try {
+            return ConfigFactory.parseString(key + " = " + (value.isEmpty() ? "\"\"" : value), options(origin));
+        } catch (com.typesafe.config.ConfigException e) {
+            // A value HOCON cannot read as written (say, a path with ':') is taken as a plain string.
+            try {
+                return ConfigValueFactory.fromAnyRef(value, origin).atPath(key);
+            } catch (com.typesafe.config.ConfigException bad) {
+                throw new ConfigException(origin + ": " + bad.getMessage());
+            }
+        }
+    }
+
+    private static ConfigParseOptions options(String originDescription) {
+        return ConfigParseOptions.defaults()
+                .setSyntax(ConfigSyntax.CONF)
+                .setAllowMissing(false)
+                .setOriginDescription(originDescription);
+    }
+
+    /** Every key must exist in the defaults, except listener names, which are free. */
+    private static void checkKnownKeys(ConfigObject given, ConfigObject known, String prefix) {
+        for (Map.Entry<String, ConfigValue> entry : given.entrySet()) {
+            String path = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
+            ConfigValue value = entry.getValue();
+            if (path.equals(LISTENERS_PATH)) {
+                checkListeners(value);
+                continue;
+            }
+            ConfigValue expected = known.get(entry.getKey());
+            if (expected == null) {
+                throw new ConfigException(source(value.origin()) + ": " + path + ": unknown key");
+            }
+            if (expected.valueType() == ConfigValueType.OBJECT) {
+                if (value.valueType() != ConfigValueType.OBJECT) {
+                    throw new ConfigException(source(value.origin()) + ": " + path + ": expected a block { ... }");
+                }
+                checkKnownKeys((ConfigObject) value, (ConfigObject) expected, path);
+            }
+        }
+    }
+
+    private static void checkListeners(ConfigValue listeners) {
+        if (listeners.valueType() != ConfigValueType.OBJECT) {
+            throw new ConfigException(source(listeners.origin()) + ": " + LISTENERS_PATH
+                    + ": expected a block of named listeners, e.g. relay { port = 25, mode = relay }");
+        }
+        for (Map.Entry<String, ConfigValue> listener : ((ConfigObject) listeners).entrySet()) {
+            String path = LISTENERS_PATH + "." + listener.getKey();
+            if (listener.getValue().valueType() != ConfigValueType.OBJECT) {
+                throw new ConfigException(source(listener.getValue().origin()) + ": " + path
+                        + ": expected a block { address = ..., port = ..., mode = ... }");
+            }
+            for (Map.Entry<String, ConfigValue> key : ((ConfigObject) listener.getValue()).entrySet()) {
+                if (!LISTENER_KEYS.contains(key.getKey())) {
+                    throw new ConfigException(source(key.getValue().origin()) + ": " + path + "." + key.getKey()
+                            + ": unknown key (a listener has " + String.join(", ", new ArrayList<>(new java.util.TreeSet<>(LISTENER_KEYS))) + ")");
+                }
+            }
+        }
+    }
+
+    static String source(ConfigOrigin origin) {
+        if (origin == null) {
+            return "(unknown)";
+        }
+        String name = origin.filename() != null ? origin.filename() : origin.description();
+        // Typesafe's description carries ": line" itself for non-file origins; keep just the name.
+        int colon = name.lastIndexOf(": ");
+        if (origin.filename() == null && colon > 0 && name.substring(colon + 2).chars().allMatch(Character::isDigit)) {
+            name = name.substring(0, colon);
+        }
+        return origin.lineNumber() > 0 && !name.startsWith("-o ") ? name + ":" + origin.lineNumber() : name;
+    }
+
+    static String describe(com.typesafe.config.ConfigException e) {
+        String where = e.origin() == null ? "" : source(e.origin()) + ": ";
+        String message = e.getMessage();
+        // Typesafe prefixes its own "origin: " text; strip it so the location appears once.
+        if (e.origin() != null && message.startsWith(e.origin().description())) {
+            message = message.substring(e.origin().description().length()).replaceFirst("^:\\s*", "");
+        }
+        return where + message;
+    }
+
+    static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

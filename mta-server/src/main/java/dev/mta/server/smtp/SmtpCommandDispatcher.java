@@ -1,0 +1,71 @@
+package dev.mta.server.smtp;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.apache.james.protocols.api.BaseRequest;
+import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.CommandDispatcher;
+import org.apache.james.protocols.smtp.SMTPSession;
+
+/**
+ * Turns a command line into a request, strictly: a line longer than the framer's limit gets one
+ * 500 5.5.2 and is skipped to its end; NUL or a bare CR in a command, or bytes that are not UTF-8
+ * (RFC 6531 allows UTF-8 only in MAIL and RCPT paths, which their parsers check), get 500 5.5.2.
+ * A bare LF ending a command is accepted, as Postfix's "normalize" does.
+ */
+final class SmtpCommandDispatcher extends CommandDispatcher<SMTPSession> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmtpCommandDispatcher.class);
+    private static final AttachmentKey<Boolean> SKIPPING_LONG_LINE = AttachmentKey.of("mta.skipLongLine", Boolean.class);
+
+    @Override
+    public Response onLine(SMTPSession session, byte[] line) {
+        boolean complete = line.length > 0 && line[line.length - 1] == '\n';
+        if (session.getAttachment(SKIPPING_LONG_LINE, State.Connection).orElse(false)) {
+            if (complete) {
+                session.removeAttachment(SKIPPING_LONG_LINE, State.Connection);
+            }
+            return null;
+        }
+        if (!complete) {
+            session.setAttachment(SKIPPING_LONG_LINE, true, State.Connection);
+            return Replies.LINE_TOO_LONG;
+        }
+        int end = line.length - 1;
+        if (end > 0 && line[end - 1] == '\r') {
+            end--;
+        }
+        for (int i = 0; i < end; i++) {
+            if (line[i] == 0 || line[i] == '\r') {
+                return Replies.BAD_COMMAND_BYTES;
+            }
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(line, 0, end)).toString();
+        } catch (CharacterCodingException e) {
+            return Replies.BAD_COMMAND_BYTES;
+        }
+        String trimmed = text.strip();
+        int space = trimmed.indexOf(' ');
+        String command = (space < 0 ? trimmed : trimmed.substring(0, space)).toUpperCase(Locale.ROOT);
+        String argument = space < 0 ? null : trimmed.substring(space + 1);
+        if (command.isEmpty()) {
+            return Replies.UNKNOWN_COMMAND;
+        }
+        try {
+            return dispatchCommandHandlers(session, new BaseRequest(command, argument));
+        } catch (RuntimeException e) {
+            // A bug must cost one command, not the session or the server.
+            LOG.error("command {} failed for {}", command, session.getRemoteAddress().getAddress().getHostAddress(), e);
+            return Replies.STORE_FAILED;
+        }
+    }
+}

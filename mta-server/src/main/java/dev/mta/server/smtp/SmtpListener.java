@@ -1,0 +1,120 @@
+package dev.mta.server.smtp;
+
+import dev.mta.queue.MessageStore;
+import dev.mta.server.config.ListenerConfig;
+import dev.mta.server.config.ListenerMode;
+import dev.mta.server.config.QueueConfig;
+import dev.mta.server.config.SmtpConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.protocols.api.ClientAuth;
+import org.apache.james.protocols.api.handler.WiringException;
+import org.apache.james.protocols.netty.Encryption;
+import org.apache.james.protocols.netty.NettyServer;
+import org.apache.james.protocols.smtp.SMTPProtocol;
+import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
+import org.apache.james.protocols.smtp.core.ExpnCmdHandler;
+import org.apache.james.protocols.smtp.core.HeloCmdHandler;
+import org.apache.james.protocols.smtp.core.HelpCmdHandler;
+import org.apache.james.protocols.smtp.core.NoopCmdHandler;
+import org.apache.james.protocols.smtp.core.QuitCmdHandler;
+import org.apache.james.protocols.smtp.core.RsetCmdHandler;
+import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
+import org.apache.james.protocols.smtp.core.VrfyCmdHandler;
+import org.apache.james.protocols.smtp.core.WelcomeMessageHandler;
+import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMTP listener: James Protocols' Netty server with the relay's own handler chain. James
+ * supplies the session, greeting, EHLO/HELO, RSET, NOOP, QUIT, VRFY, HELP and the TLS plumbing;
+ * everything that decides what is accepted (MAIL, RCPT, DATA, AUTH, the framing of lines) is the
+ * relay's. Its default handlers that would weaken that are left out on purpose: the postmaster
+ * hook (it lets anyone relay to postmaster@anywhere) and the in-memory message buffer.
+ */
+public final class SmtpListener {
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpListener.class);
+    // Longest command or data line handed over whole; RFC 5321 allows 512 for commands and 1000
+    // for text lines, AUTH responses and ESMTP parameters may be longer (Postfix's line_length_limit).
+    private static final int MAX_LINE = 2048;
+
+    private final ListenerConfig listener;
+    private final NettyServer server;
+
+    private SmtpListener(ListenerConfig listener, NettyServer server) {
+        this.listener = listener;
+        this.server = server;
+    }
+
+    public static SmtpListener start(String hostname, ListenerConfig listener, SmtpConfig smtp, QueueConfig queue,
+            Path dataDirectory, MessageStore store, Optional<Authenticator> authenticator, Optional<ServerTls> tls,
+            Clock clock) throws Exception {
+        if (listener.mode() == ListenerMode.SUBMISSIONS && tls.isEmpty()) {
+            throw new IllegalStateException("listener " + listener.name() + " needs TLS but no certificate is loaded");
+        }
+        ListenerContext context = new ListenerContext(hostname, listener, smtp, queue, dataDirectory, store, authenticator, clock);
+        SMTPProtocol protocol = new SMTPProtocol(chain(context, tls.isPresent()), new ListenerSmtpConfiguration(context));
+        Encryption encryption = tls.map(t -> listener.mode() == ListenerMode.SUBMISSIONS
+                        ? Encryption.createTls(t.context(), t.cipherSuites(), t.protocols(), ClientAuth.NONE)
+                        : Encryption.createStartTls(t.context(), t.cipherSuites(), t.protocols(), ClientAuth.NONE))
+                .orElse(null);
+        NettyServer server = new NettyServer.Factory()
+                .protocol(protocol)
+                .secure(encryption)
+                .frameHandlerFactory(pipeline -> new SmtpFramer(MAX_LINE, hostname, smtp.idleTimeout(), smtp.sessionTimeout()))
+                .build();
+        server.setTimeout(0); // SmtpFramer owns the timeouts, so that they answer 421 first.
+        server.setListenAddresses(new InetSocketAddress(listener.address(), listener.port()));
+        server.bind();
+        SmtpListener started = new SmtpListener(listener, server);
+        LOG.info("listening name={} address={} mode={} tls={}", listener.name(), started.boundAddress(),
+                listener.mode().configName(), tls.isPresent() ? (listener.mode() == ListenerMode.SUBMISSIONS ? "implicit" : "starttls") : "none");
+        return started;
+    }
+
+    private static SMTPProtocolHandlerChain chain(ListenerContext context, boolean tlsAvailable) throws WiringException {
+        MetricFactory metrics = new UnusedJamesMetrics();
+        SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
+        SmtpCommandDispatcher dispatcher = new SmtpCommandDispatcher();
+        chain.add(dispatcher);
+        chain.add(new WelcomeMessageHandler());
+        chain.add(new EhloCmdHandler(metrics));
+        chain.add(new HeloCmdHandler(metrics));
+        chain.add(new EsmtpKeywords(context.smtp().maxMessageSize()));
+        if (tlsAvailable) {
+            chain.add(new StartTlsCommand(dispatcher));
+        }
+        chain.add(new AuthCommand(context));
+        chain.add(new MailCommand(metrics, context));
+        chain.add(new RcptCommand(metrics, context));
+        chain.add(new RelayAccessHook(context.smtp().relayNetworks()));
+        chain.add(new DataCommand(context));
+        chain.add(new RsetCmdHandler());
+        chain.add(new NoopCmdHandler());
+        chain.add(new QuitCmdHandler(metrics));
+        chain.add(new VrfyCmdHandler());
+        chain.add(new ExpnCmdHandler());
+        chain.add(new HelpCmdHandler());
+        chain.add(new UnknownCmdHandler(metrics));
+        chain.add(new TransactionCleanup());
+        chain.wireExtensibleHandlers();
+        return chain;
+    }
+
+    public ListenerConfig config() {
+        return listener;
+    }
+
+    /** The address actually bound (the real port when the configuration said 0). */
+    public InetSocketAddress boundAddress() {
+        return server.getListenAddresses().get(0);
+    }
+
+    public void stop() {
+        server.unbind();
+    }
+}
