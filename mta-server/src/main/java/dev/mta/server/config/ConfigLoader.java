@@ -50,11 +50,19 @@ public final class ConfigLoader {
             StringBuilder out = new StringBuilder();
             ConfigRenderOptions concise = ConfigRenderOptions.concise().setJson(false);
             for (Map.Entry<String, ConfigValue> entry : leaves.entrySet()) {
-                out.append(entry.getKey()).append(" = ").append(entry.getValue().render(concise))
+                out.append(entry.getKey()).append(" = ").append(render(entry.getValue(), concise))
                         .append("    # ").append(source(entry.getValue().origin())).append('\n');
             }
             return out.toString();
         }
+    }
+
+    private static String render(ConfigValue value, ConfigRenderOptions options) {
+        if (value.valueType() == ConfigValueType.STRING) {
+            String text = (String) value.unwrapped();
+            return text.matches("[A-Za-z0-9._/:+-]+") ? text : value.render(options);
+        }
+        return value.render(options);
     }
 
     public static Loaded load(Path file, List<String> overrides) {
@@ -91,12 +99,10 @@ public final class ConfigLoader {
         if (!Files.isReadable(file)) {
             throw new ConfigException(file + ": cannot read the configuration file (permissions)");
         }
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return ConfigFactory.parseReader(reader, options(file.toString()));
+        try {
+            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException(describe(e));
-        } catch (IOException e) {
-            throw new ConfigException(file + ": " + e.getMessage(), e);
         }
     }
 
@@ -179,7 +185,7 @@ public final class ConfigLoader {
         if (origin.filename() == null && colon > 0 && name.substring(colon + 2).chars().allMatch(Character::isDigit)) {
             name = name.substring(0, colon);
         }
-        return origin.lineNumber() > 0 && !name.startsWith("-o ") ? name + ":" + origin.lineNumber() : name;
+        return origin.filename() != null && origin.lineNumber() > 0 ? name + ":" + origin.lineNumber() : name;
     }
 
     static String describe(com.typesafe.config.ConfigException e) {

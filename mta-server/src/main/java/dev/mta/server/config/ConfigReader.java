@@ -62,7 +62,7 @@ final class ConfigReader {
                 certificate,
                 privateKey,
                 relayNetworks(),
-                optionalFile("smtp.users-file"),
+                optionalPath("smtp.users-file"),
                 maxMessageSize,
                 maxRecipients,
                 maxHeaderSize,
@@ -136,6 +136,19 @@ final class ConfigReader {
             }
         }
         return networks;
+    }
+
+    /** A file the relay itself may create (the users file, by "mta user add"). */
+    private Optional<Path> optionalPath(String path) {
+        String value = string(path);
+        if (value.isBlank()) {
+            return Optional.empty();
+        }
+        Path file = Path.of(value);
+        if (Files.isDirectory(file)) {
+            throw error(path, value + " is a directory, not a file");
+        }
+        return Optional.of(file);
     }
 
     private Optional<Path> optionalFile(String path) {

@@ -1,0 +1,75 @@
+package dev.mta.queue.h2;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Forces every H2 transaction committed before the call to disk, with {@code CHECKPOINT SYNC}
+ * on a connection of its own.
+ *
+ * <p>What H2 2.5.252 (MVStore) guarantees, read from its byte code (no sources jar is published
+ * for 2.5.252; its classes match the FileStore, MVStore and TransactionStore of H2's sources):
+ * <ul>
+ *   <li>A JDBC commit ({@code SessionLocal.commit -> TransactionStore.commit -> endTransaction})
+ *       changes the in-memory maps. With {@code WRITE_DELAY} above 0 (default 500 ms; it is
+ *       MVStore's {@code autoCommitDelay}) it writes nothing: the "MVStore background writer"
+ *       thread wakes every delay/10 ms and, once the delay has passed since the last store,
+ *       calls {@code MVStore.tryCommit()}, which hands the changed pages to a serialization
+ *       executor and a buffer-save executor that {@code FileChannel.write} a new chunk later.
+ *       A commit is written sooner only when unsaved memory passes 3/4 of autoCommitMemory.</li>
+ *   <li>With {@code WRITE_DELAY 0} there is no background thread and there are no executors:
+ *       {@code endTransaction} calls {@code MVStore.commit()}, which writes the chunk in the
+ *       committing thread under MVStore's storeLock. Written to the OS; not synced.</li>
+ *   <li>{@code FileChannel.force(true)} is called only by {@code SingleFileStore.sync()}, reached
+ *       from {@code MVStore.sync() <- db.Store.sync() <- Database.sync() <- CHECKPOINT SYNC}
+ *       (admin right needed), and when the store closes or compacts. Whatever the
+ *       {@code WRITE_DELAY}, the commit path never syncs: a power loss loses every commit since
+ *       the last CHECKPOINT SYNC or clean close.</li>
+ *   <li>{@code CHECKPOINT SYNC} runs {@code Database.sync()} (synchronized on the database):
+ *       {@code MVStore.commit()} to store any unsaved change, then {@code FileChannel.force(true)}.
+ *       Plain {@code CHECKPOINT} stores but does not force.</li>
+ *   <li>{@code MVStore.commit()} skips its own store when another thread stored while it waited
+ *       for the storeLock. With {@code WRITE_DELAY} above 0 that other store may be the
+ *       background writer's, still queued in its executors, so the force can run before the
+ *       chunk is written: CHECKPOINT SYNC is then not a reliable barrier. With
+ *       {@code WRITE_DELAY 0} every store completes under the lock, so when CHECKPOINT SYNC holds
+ *       the lock every transaction committed before it has been written, and the force that
+ *       follows makes them durable.</li>
+ * </ul>
+ * Hence the store sets {@code WRITE_DELAY 0} at every open (H2 also persists it) and follows
+ * commits with this sync, shared by concurrent committers through {@link GroupCommit}.
+ * DURABILITY.md in this module has the measurements and the tests that prove it.
+ */
+final class CheckpointSync {
+    private final ConnectionFactory connections;
+    private Connection connection;
+
+    CheckpointSync(ConnectionFactory connections, Connection connection) {
+        this.connections = connections;
+        this.connection = connection;
+    }
+
+    synchronized void sync() throws SQLException {
+        if (connection.isClosed()) {
+            connection = connections.open();
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CHECKPOINT SYNC");
+        }
+    }
+
+    synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Closing a broken connection: nothing is left to release.
+        }
+    }
+
+    /** Opens a new connection to the queue database. */
+    @FunctionalInterface
+    interface ConnectionFactory {
+        Connection open() throws SQLException;
+    }
+}

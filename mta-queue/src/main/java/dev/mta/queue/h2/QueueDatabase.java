@@ -1,0 +1,117 @@
+package dev.mta.queue.h2;
+
+import dev.mta.queue.StoreException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.h2.api.ErrorCode;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * The H2 database of the queue: its URL, its connections and its sync.
+ *
+ * <p>{@code AUTO_SERVER=TRUE}: the first process to open the file owns it (H2 locks the file
+ * for one process) and serves it on a loopback TCP port for the others, so {@code mta queue
+ * list} can read the queue while the relay runs. The lock file {@code queue.lock.db} names the
+ * port and a random key that clients must present; it lies in the 0700 queue directory, and
+ * the database password in a 0600 file beside it. When the serving process exits, the other
+ * processes reconnect and one of them takes the file over (H2's auto-reconnect).
+ *
+ * <p>{@code IFEXISTS=TRUE} unless the database is to be created: H2 then refuses to create a
+ * new, empty database in place of a missing one.
+ */
+final class QueueDatabase implements AutoCloseable {
+    private final JdbcConnectionPool pool;
+    private final CheckpointSync sync;
+
+    private QueueDatabase(JdbcConnectionPool pool, CheckpointSync sync) {
+        this.pool = pool;
+        this.sync = sync;
+    }
+
+    static QueueDatabase open(QueueFiles files, Credentials credentials, DatabasePresence presence, int connections)
+            throws StoreException {
+        LoopbackOnly.restrictH2Server();
+        String url = "jdbc:h2:file:" + files.databaseBase()
+                + ";AUTO_SERVER=TRUE"
+                + (presence == DatabasePresence.OPEN ? ";IFEXISTS=TRUE" : "");
+        CheckpointSync.ConnectionFactory factory = () -> connect(url, credentials);
+        Connection syncConnection;
+        try {
+            syncConnection = factory.open();
+        } catch (SQLException e) {
+            throw openFailure(files, e);
+        }
+        try {
+            try (Statement statement = syncConnection.createStatement()) {
+                // See CheckpointSync: with a write delay, CHECKPOINT SYNC is no reliable barrier.
+                statement.execute("SET WRITE_DELAY 0");
+            }
+            requireNoWriteDelay(syncConnection);
+            Schema.ensure(syncConnection);
+            JdbcConnectionPool pool = JdbcConnectionPool.create(url, credentials.user(), credentials.password());
+            pool.setMaxConnections(connections);
+            return new QueueDatabase(pool, new CheckpointSync(factory, syncConnection));
+        } catch (SQLException e) {
+            closeQuietly(syncConnection);
+            throw openFailure(files, e);
+        }
+    }
+
+    Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    CheckpointSync checkpointSync() {
+        return sync;
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+        sync.close();
+    }
+
+    private static Connection connect(String url, Credentials credentials) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", credentials.user());
+        properties.setProperty("password", credentials.password());
+        return new org.h2.Driver().connect(url, properties);
+    }
+
+    private static void requireNoWriteDelay(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            if (!rows.next() || !"0".equals(rows.getString(1))) {
+                throw new SQLException("H2 did not take WRITE_DELAY 0; commits would not be durable");
+            }
+        }
+    }
+
+    private static StoreException openFailure(QueueFiles files, SQLException e) {
+        String file = files.databaseFile().toString();
+        String advice = switch (e.getErrorCode()) {
+            case ErrorCode.WRONG_USER_OR_PASSWORD -> "the credentials in " + files.credentials()
+                    + " do not open it; restore that file from the same backup as the database";
+            case ErrorCode.DATABASE_NOT_FOUND_WITH_IF_EXISTS_1, ErrorCode.DATABASE_NOT_FOUND_1 ->
+                    "it disappeared while opening; restore it from backup";
+            case ErrorCode.DATABASE_ALREADY_OPEN_1 -> "another process holds it and cannot be reached;"
+                    + " stop that process (see " + files.queueDirectory().resolve("queue.lock.db") + ")";
+            default -> "Nothing was changed or deleted. If the file is damaged, restore it from backup, or salvage"
+                    + " what H2 can still read with: java -cp h2-2.5.252.jar org.h2.tools.Recover -dir "
+                    + files.queueDirectory() + " -db queue";
+        };
+        return new StoreException("cannot open the queue database " + file + ": " + e.getMessage() + ". " + advice, e);
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Already failing; the first error is the one to report.
+        }
+    }
+}

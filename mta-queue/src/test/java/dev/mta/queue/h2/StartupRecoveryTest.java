@@ -1,0 +1,140 @@
+package dev.mta.queue.h2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mta.queue.IncomingMessage;
+import dev.mta.queue.MessageSummary;
+import dev.mta.queue.QueueId;
+import dev.mta.queue.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StartupRecoveryTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void leftoverIncomingFilesAreDeletedAtStart() throws Exception {
+        Path leftover = queueOneThenClose().resolve("incoming").resolve(QueueId.random().value());
+        Files.writeString(leftover, "Subject: never got its 250\r\n");
+
+        try (H2MessageStore store = H2MessageStore.open(Queueing.settings(data))) {
+            assertThat(leftover).doesNotExist();
+            assertThat(store.list()).hasSize(1);
+        }
+    }
+
+    @Test
+    void bodiesWithoutAMessageAreDeletedAtStart() throws Exception {
+        Path queue = queueOneThenClose();
+        Path orphan = queue.resolve("bodies").resolve(QueueId.random().value());
+        Files.writeString(orphan, "Subject: crashed between rename and insert\r\n");
+        Path foreign = Files.writeString(queue.resolve("bodies").resolve("README"), "not ours");
+
+        try (H2MessageStore store = H2MessageStore.open(Queueing.settings(data))) {
+            assertThat(orphan).doesNotExist();
+            assertThat(foreign).as("a name that is no queue id is left alone").exists();
+            assertThat(store.list()).singleElement().satisfies(
+                    message -> assertThat(queue.resolve("bodies").resolve(message.id().value())).exists());
+        }
+    }
+
+    @Test
+    void refusesToStartWhenTheMarkerSaysTheDatabaseExistedButTheFileIsGone() throws Exception {
+        Path queue = queueOneThenClose();
+        Files.delete(queue.resolve("queue.mv.db"));
+
+        assertThatThrownBy(() -> H2MessageStore.open(Queueing.settings(data)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(queue.resolve("queue.mv.db").toString())
+                .hasMessageContaining("is missing")
+                .hasMessageContaining("Restore")
+                .hasMessageContaining("move " + queue + " aside");
+        assertThat(queue.resolve("queue.mv.db")).as("no empty database was created").doesNotExist();
+        assertThat(queue.resolve("bodies")).isNotEmptyDirectory();
+    }
+
+    @Test
+    void refusesToStartWhenBodiesAreWaitingButTheDatabaseIsGone() throws Exception {
+        Path queue = queueOneThenClose();
+        Files.delete(queue.resolve("queue.mv.db"));
+        Files.delete(queue.resolve("database.created"));
+
+        assertThatThrownBy(() -> H2MessageStore.open(Queueing.settings(data)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("is missing although message bodies are waiting");
+        assertThat(queue.resolve("queue.mv.db")).doesNotExist();
+    }
+
+    @Test
+    void aCorruptDatabaseIsReportedAndNothingIsDeleted() throws Exception {
+        Path queue = queueOneThenClose();
+        Path database = queue.resolve("queue.mv.db");
+        byte[] garbage = new byte[(int) Files.size(database)];
+        Arrays.fill(garbage, (byte) 'x');
+        Files.write(database, garbage);
+        Path leftover = Files.writeString(queue.resolve("incoming").resolve(QueueId.random().value()), "partial");
+        long bodies;
+        try (var files = Files.list(queue.resolve("bodies"))) {
+            bodies = files.count();
+        }
+
+        assertThatThrownBy(() -> H2MessageStore.open(Queueing.settings(data)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("cannot open the queue database " + database)
+                .hasMessageContaining("Nothing was changed or deleted")
+                .hasMessageContaining("org.h2.tools.Recover");
+        assertThat(Files.readAllBytes(database)).isEqualTo(garbage);
+        assertThat(leftover).exists();
+        try (var files = Files.list(queue.resolve("bodies"))) {
+            assertThat(files.count()).isEqualTo(bodies);
+        }
+    }
+
+    @Test
+    void aDatabaseWhoseCredentialsAreLostIsReported() throws Exception {
+        Path queue = queueOneThenClose();
+        Files.delete(queue.resolve("database.credentials"));
+
+        assertThatThrownBy(() -> H2MessageStore.open(Queueing.settings(data)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(queue.resolve("database.credentials").toString())
+                .hasMessageContaining("restore");
+    }
+
+    @Test
+    void aStoreOpenedBesideARunningOneLeavesItsMessagesInFlightAlone() throws Exception {
+        try (H2MessageStore relay = H2MessageStore.open(Queueing.settings(data));
+             IncomingMessage inFlight = relay.receive()) {
+            inFlight.body().write("Subject: arriving\r\n".getBytes(StandardCharsets.US_ASCII));
+            inFlight.body().flush();
+
+            try (H2MessageStore second = H2MessageStore.open(Queueing.settings(data))) {
+                assertThat(data.resolve("queue/incoming").resolve(inFlight.id().value())).exists();
+                inFlight.commit(Envelopes.to("bob@example.net"));
+                assertThat(second.list()).extracting(MessageSummary::id).containsExactly(inFlight.id());
+            }
+        }
+    }
+
+    @Test
+    void aFreshDataDirectoryGetsAnEmptyQueue() throws Exception {
+        try (H2MessageStore store = H2MessageStore.open(Queueing.settings(data.resolve("new/data")))) {
+            assertThat(store.list()).isEmpty();
+            assertThat(store.queueDirectory()).isEqualTo(data.resolve("new/data/queue"));
+        }
+    }
+
+    /** Queues one message in a new store, closes it, and returns the queue directory. */
+    private Path queueOneThenClose() throws Exception {
+        try (H2MessageStore store = H2MessageStore.open(Queueing.settings(data))) {
+            Queueing.queue(store, Envelopes.to("bob@example.net"), Queueing.body(1));
+            return store.queueDirectory();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.mta.server;
+
+import dev.mta.queue.MessageStore;
+import dev.mta.server.config.ListenerConfig;
+import dev.mta.server.config.RelayConfig;
+import dev.mta.server.smtp.Authenticator;
+import dev.mta.server.smtp.ServerTls;
+import dev.mta.server.smtp.SmtpListener;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running relay: its listeners over one queue store. Start-up is all or nothing: if a
+ * listener cannot bind, the ones already bound are closed and the error is reported.
+ */
+public final class RelayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
+
+    private final List<SmtpListener> listeners;
+
+    private RelayServer(List<SmtpListener> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
+
+    public static RelayServer start(RelayConfig config, MessageStore store, Optional<ServerTls> tls,
+            Optional<Authenticator> authenticator, Clock clock) throws Exception {
+        List<SmtpListener> started = new ArrayList<>();
+        try {
+            for (ListenerConfig listener : config.smtp().listeners()) {
+                started.add(SmtpListener.start(config.hostname(), listener, config.smtp(), config.queue(),
+                        config.dataDirectory(), store, authenticator, tls, clock));
+            }
+        } catch (Exception e) {
+            started.forEach(SmtpListener::stop);
+            throw e;
+        }
+        LOG.info("relay started hostname={} listeners={}", config.hostname(), started.size());
+        return new RelayServer(started);
+    }
+
+    /** Where the listener with this name is bound. */
+    public InetSocketAddress address(String listenerName) {
+        return listeners.stream().filter(l -> l.config().name().equals(listenerName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no listener " + listenerName))
+                .boundAddress();
+    }
+
+    @Override
+    public void close() {
+        listeners.forEach(SmtpListener::stop);
+        LOG.info("relay stopped");
+    }
+}

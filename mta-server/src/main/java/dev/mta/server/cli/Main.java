@@ -1,0 +1,66 @@
+package dev.mta.server.cli;
+
+import dev.mta.server.config.ConfigException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mta} command. */
+@Command(name = "mta",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Outbound mail relay: accepts mail over SMTP, queues it durably, delivers it.",
+        subcommands = {
+            ServeCommand.class,
+            CheckConfigCommand.class,
+            QueueCommand.class,
+            UserCommand.class
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line and returns its sysexits code (for tests, without System.exit). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setParameterExceptionHandler((exception, arguments) -> {
+            CommandLine failed = exception.getCommandLine();
+            failed.getErr().println("mta: " + exception.getMessage());
+            failed.usage(failed.getErr());
+            return ExitCodes.USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((exception, cl, parseResult) -> {
+            if (exception instanceof ConfigException) {
+                cl.getErr().println("mta: configuration error: " + exception.getMessage());
+                return ExitCodes.CONFIG;
+            }
+            if (exception instanceof CommandFailure failure) {
+                cl.getErr().println("mta: " + failure.getMessage());
+                return failure.exitCode();
+            }
+            cl.getErr().println("mta: " + exception);
+            exception.printStackTrace(cl.getErr());
+            return ExitCodes.SOFTWARE;
+        });
+        return commandLine.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"mta " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

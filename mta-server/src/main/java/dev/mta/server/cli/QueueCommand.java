@@ -1,0 +1,150 @@
+package dev.mta.server.cli;
+
+import dev.mta.queue.MessageDetail;
+import dev.mta.queue.MessageStore;
+import dev.mta.queue.MessageSummary;
+import dev.mta.queue.QueueId;
+import dev.mta.queue.RecipientStatus;
+import dev.mta.queue.StoreException;
+import dev.mta.server.Relay;
+import dev.mta.server.config.RelayConfig;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mta queue list|show}: what is queued, whether or not the relay is running. */
+@Command(name = "queue", mixinStandardHelpOptions = true, description = "Inspect the queue.",
+        subcommands = {QueueCommand.List.class, QueueCommand.Show.class})
+final class QueueCommand implements Runnable {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list or show ID");
+    }
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss", Locale.ENGLISH).withZone(ZoneId.systemDefault());
+
+    static MessageStore open(ConfigOptions options) {
+        RelayConfig config = options.load().config();
+        try {
+            return Relay.openStore(config, Clock.systemUTC());
+        } catch (StoreException e) {
+            throw new CommandFailure(ExitCodes.UNAVAILABLE, "cannot open the queue in " + config.dataDirectory() + ": " + e.getMessage());
+        }
+    }
+
+    /** The mailq layout: id, size, arrival, sender; then each unsettled recipient and why it waits. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List queued messages, oldest first.")
+    static final class List implements Callable<Integer> {
+        @Mixin
+        ConfigOptions config;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws StoreException {
+            PrintWriter out = spec.commandLine().getOut();
+            try (MessageStore store = open(config)) {
+                java.util.List<MessageSummary> messages = store.list();
+                if (messages.isEmpty()) {
+                    out.println("Mail queue is empty");
+                    return ExitCodes.OK;
+                }
+                out.printf("%-12s %9s %-20s %s%n", "-Queue ID-", "-Size-", "----Arrival Time----", "-Sender/Recipient-------");
+                long bytes = 0;
+                int recipients = 0;
+                for (MessageSummary message : messages) {
+                    out.printf("%-12s %9d %-20s %s%n", message.id(), message.size(), TIME.format(message.receivedAt()),
+                            message.sender().isEmpty() ? "MAILER-DAEMON" : message.sender());
+                    for (RecipientStatus recipient : message.recipients()) {
+                        if (recipient.state().isSettled()) {
+                            continue;
+                        }
+                        recipient.lastReply().ifPresent(reply -> out.println("(" + reply + ")"));
+                        out.printf("%44s%s  [%s]%n", "", recipient.address(), recipient.state().name().toLowerCase(Locale.ROOT));
+                        recipients++;
+                    }
+                    out.println();
+                    bytes += message.size();
+                }
+                out.printf("-- %d Kbytes in %d Request%s, %d Recipient%s.%n", (bytes + 1023) / 1024, messages.size(),
+                        messages.size() == 1 ? "" : "s", recipients, recipients == 1 ? "" : "s");
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one message's envelope and recipients.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        ConfigOptions config;
+
+        @Parameters(paramLabel = "ID", description = "Queue id, as 'queue list' prints it.")
+        String id;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws StoreException {
+            QueueId queueId;
+            try {
+                queueId = QueueId.parse(id);
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailure(ExitCodes.USAGE, "not a queue id: " + id);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            try (MessageStore store = open(config)) {
+                Optional<MessageDetail> found = store.find(queueId);
+                if (found.isEmpty()) {
+                    throw new CommandFailure(ExitCodes.DATA_ERROR, "no message " + queueId + " in the queue");
+                }
+                MessageDetail message = found.get();
+                var envelope = message.envelope();
+                out.println("id: " + message.id());
+                out.println("sender: <" + envelope.sender() + ">");
+                out.println("size: " + message.size());
+                out.println("received: " + envelope.receivedAt() + " (" + age(envelope.receivedAt()) + " ago)");
+                out.println("client: " + envelope.client().address() + " helo=" + envelope.client().heloName()
+                        + envelope.client().authenticatedUser().map(u -> " auth=" + u).orElse(""));
+                out.println("body: " + envelope.bodyType() + (envelope.smtpUtf8() ? " SMTPUTF8" : ""));
+                envelope.dsnReturn().ifPresent(ret -> out.println("dsn-ret: " + ret));
+                envelope.dsnEnvelopeId().ifPresent(envid -> out.println("dsn-envid: " + envid));
+                out.println("recipients:");
+                for (RecipientStatus recipient : message.recipients()) {
+                    out.printf("  %s  state=%s attempts=%d%s%s%n", recipient.address(),
+                            recipient.state().name().toLowerCase(Locale.ROOT), recipient.attempts(),
+                            recipient.nextAttempt().map(t -> " next=" + t).orElse(""),
+                            recipient.lastReply().map(r -> " reply=\"" + r + "\"").orElse(""));
+                }
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    static String age(Instant since) {
+        Duration age = Duration.between(since, Instant.now());
+        if (age.toDays() > 0) {
+            return age.toDays() + "d" + age.toHoursPart() + "h";
+        }
+        if (age.toHours() > 0) {
+            return age.toHours() + "h" + age.toMinutesPart() + "m";
+        }
+        return age.toMinutes() + "m" + age.toSecondsPart() + "s";
+    }
+}

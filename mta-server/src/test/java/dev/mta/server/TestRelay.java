@@ -1,0 +1,161 @@
+package dev.mta.server;
+
+import dev.mta.queue.MessageDetail;
+import dev.mta.queue.MessageStore;
+import dev.mta.queue.MessageSummary;
+import dev.mta.queue.QueueId;
+import dev.mta.security.password.Argon2Cost;
+import dev.mta.security.password.PasswordHasher;
+import dev.mta.server.config.ConfigLoader;
+import dev.mta.server.config.RelayConfig;
+import dev.mta.testsupport.smtp.SmtpTestClient;
+import dev.mta.testsupport.tls.CertifiedKey;
+import dev.mta.testsupport.tls.PemFiles;
+import dev.mta.testsupport.tls.TestCertificates;
+import dev.mta.testsupport.tls.TestTlsContexts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A real relay started in-process on loopback for a test: shipped configuration, listeners on
+ * free ports, data in a temp directory, a CA and server certificate made for the test, and
+ * optional AUTH users.
+ */
+public final class TestRelay implements AutoCloseable {
+    public static final String HOSTNAME = "relay.test";
+    private static final Path SHIPPED_CONFIG = Path.of("../conf/mta.conf");
+
+    private final Relay relay;
+    private final RelayConfig config;
+    private final CertifiedKey ca;
+
+    private TestRelay(Relay relay, RelayConfig config, CertifiedKey ca) {
+        this.relay = relay;
+        this.config = config;
+        this.ca = ca;
+    }
+
+    public static Builder in(Path directory) {
+        return new Builder(directory);
+    }
+
+    public static final class Builder {
+        private final Path directory;
+        private final Map<String, String> options = new LinkedHashMap<>();
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(Path directory) {
+            this.directory = directory;
+        }
+
+        public Builder option(String key, String value) {
+            options.put(key, value);
+            return this;
+        }
+
+        public Builder user(String name, String password) {
+            users.put(name, password);
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** The -o overrides this builder will use, for tests that start the relay another way. */
+        public List<String> overrides() {
+            List<String> all = new ArrayList<>();
+            all.add("hostname=" + HOSTNAME);
+            all.add("data-directory=\"" + directory.resolve("data") + "\"");
+            all.add("smtp.listeners.relay.port=0");
+            all.add("smtp.listeners.submission.port=0");
+            all.add("smtp.listeners.submissions.port=0");
+            options.forEach((k, v) -> all.add(k + "=" + v));
+            return all;
+        }
+
+        public TestRelay start() throws Exception {
+            TestCertificates certificates = TestCertificates.ec();
+            CertifiedKey ca = certificates.ca("Test Relay CA");
+            CertifiedKey server = certificates.leaf(ca, HOSTNAME);
+            Files.createDirectories(directory.resolve("tls"));
+            PemFiles pem = server.writePem(directory.resolve("tls"));
+            option("smtp.tls.certificate", "\"" + pem.certificateChain() + "\"");
+            option("smtp.tls.private-key", "\"" + pem.privateKey() + "\"");
+            if (!users.isEmpty()) {
+                Path usersFile = directory.resolve("users");
+                PasswordHasher hasher = new PasswordHasher(new Argon2Cost(1024, 1, 1));
+                StringBuilder lines = new StringBuilder();
+                users.forEach((name, password) -> lines.append(name).append(':').append(hasher.hash(password.toCharArray())).append('\n'));
+                Files.writeString(usersFile, lines);
+                option("smtp.users-file", "\"" + usersFile + "\"");
+            }
+            RelayConfig config = ConfigLoader.load(SHIPPED_CONFIG, overrides()).config();
+            return new TestRelay(Relay.start(config, clock), config, ca);
+        }
+    }
+
+    public int port(String listener) {
+        return relay.address(listener).getPort();
+    }
+
+    public SmtpTestClient connect(String listener) throws IOException {
+        return SmtpTestClient.connect("127.0.0.1", port(listener));
+    }
+
+    public SmtpTestClient connectImplicitTls(String listener) throws IOException {
+        return SmtpTestClient.connectImplicitTls("127.0.0.1", port(listener), clientTls(), HOSTNAME);
+    }
+
+    /** A client context that trusts the test CA, so the handshake verifies the relay's certificate. */
+    public SSLContext clientTls() {
+        return TestTlsContexts.clientTrusting(ca.certificate());
+    }
+
+    public MessageStore store() {
+        return relay.store();
+    }
+
+    public RelayConfig config() {
+        return config;
+    }
+
+    public List<MessageSummary> queued() throws Exception {
+        return relay.store().list();
+    }
+
+    public MessageDetail detail(QueueId id) throws Exception {
+        return relay.store().find(id).orElseThrow();
+    }
+
+    /** The stored body of a queued message, as text. */
+    public String body(QueueId id) {
+        try (InputStream in = relay.store().openBody(id)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            throw new UncheckedIOException(new IOException(e));
+        }
+    }
+
+    /** The queue id from a "250 2.0.0 Ok: queued as ID" reply. */
+    public static QueueId queueIdFrom(String replyText) {
+        return QueueId.parse(replyText.substring(replyText.lastIndexOf(' ') + 1));
+    }
+
+    @Override
+    public void close() {
+        relay.close();
+    }
+}
