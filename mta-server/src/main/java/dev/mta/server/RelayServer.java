@@ -50,9 +50,13 @@ public final class RelayServer implements AutoCloseable {
                 .boundAddress();
     }
 
+    /** Stops every listener at once: each one's event loops wait a quiet period before they end. */
     @Override
     public void close() {
-        listeners.forEach(SmtpListener::stop);
+        listeners.stream()
+                .map(listener -> java.util.concurrent.CompletableFuture.runAsync(listener::stop))
+                .toList()
+                .forEach(java.util.concurrent.CompletableFuture::join);
         LOG.info("relay stopped");
     }
 }

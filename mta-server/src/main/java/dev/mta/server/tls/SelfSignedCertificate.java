@@ -27,6 +27,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
@@ -70,7 +71,8 @@ public final class SelfSignedCertificate {
                     new GeneralNames(new GeneralName(GeneralName.dNSName, hostname)));
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-            writeAtomically(key, pem(pair.getPrivate()), true);
+            // PKCS#8 ("BEGIN PRIVATE KEY") carries the curve with the key, which SEC1 output may not.
+            writeAtomically(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()), true);
             writeAtomically(certificate, pem(cert), false);
             LOG.warn("no smtp.tls certificate configured: made a self-signed one for {} at {}", hostname, certificate);
             return new PemPaths(certificate, key);

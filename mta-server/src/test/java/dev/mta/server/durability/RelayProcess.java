@@ -1,0 +1,209 @@
+package dev.mta.server.durability;
+
+import dev.mta.queue.MessageStore;
+import dev.mta.server.Relay;
+import dev.mta.server.config.ConfigLoader;
+import dev.mta.server.config.RelayConfig;
+import dev.mta.testsupport.smtp.SmtpReply;
+import dev.mta.testsupport.smtp.SmtpTestClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code mta serve} in a child JVM with the test's classpath, so a test can do to the relay what
+ * only happens to a process: SIGKILL, a small heap. The relay listens on one fixed loopback port
+ * (the other listeners are off) and keeps its data under the given directory; its output goes to
+ * a log file beside the data, whose tail {@link #describe()} shows for failure messages.
+ */
+final class RelayProcess implements AutoCloseable {
+    static final String HOSTNAME = "relay.test";
+    private static final Path SHIPPED_CONFIG = Path.of("../conf/mta.conf").toAbsolutePath().normalize();
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final long launchedAt;
+    private Duration startup;
+
+    private RelayProcess(Process process, int port, Path log, long launchedAt) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        this.launchedAt = launchedAt;
+    }
+
+    /** The -o overrides for a relay with its data in {@code directory/data} listening on {@code port}. */
+    static List<String> overrides(Path directory, int port, List<String> extra) {
+        List<String> all = new ArrayList<>();
+        all.add("hostname=" + HOSTNAME);
+        all.add("data-directory=\"" + directory.resolve("data") + "\"");
+        all.add("smtp.listeners.relay.port=" + port);
+        all.add("smtp.listeners.submission.enabled=false");
+        all.add("smtp.listeners.submissions.enabled=false");
+        all.addAll(extra);
+        return all;
+    }
+
+    /**
+     * Launches a relay on a free port and waits until it answers with its greeting.
+     *
+     * @param name       names the log file, e.g. "cycle-2"
+     * @param jvmOptions e.g. -Xmx256m
+     * @param extra      more -o overrides
+     */
+    static RelayProcess start(Path directory, String name, List<String> jvmOptions, List<String> extra)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> overrides = overrides(directory, port, extra);
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("dev.mta.server.cli.Main");
+        command.add("serve");
+        command.add("-c");
+        command.add(SHIPPED_CONFIG.toString());
+        for (String override : overrides) {
+            command.add("-o");
+            command.add(override);
+        }
+        Path log = directory.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        long launchedAt = System.nanoTime();
+        RelayProcess relay = new RelayProcess(builder.start(), port, log, launchedAt);
+        try {
+            relay.awaitGreeting();
+            return relay;
+        } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+            relay.kill();
+            throw e;
+        }
+    }
+
+    /** Polls the port until the relay greets, failing at once when the process exits instead. */
+    private void awaitGreeting() throws IOException, InterruptedException {
+        long deadline = launchedAt + START_TIMEOUT.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("relay exited with " + process.exitValue() + " before listening\n" + describe());
+            }
+            try (SmtpTestClient client = SmtpTestClient.connect("127.0.0.1", port, Duration.ofSeconds(5))) {
+                SmtpReply greeting = client.readReply();
+                if (greeting.code() != 220) {
+                    throw new AssertionError("greeting " + greeting.raw() + "\n" + describe());
+                }
+                startup = Duration.ofNanos(System.nanoTime() - launchedAt);
+                return;
+            } catch (IOException e) {
+                last = e;
+                // Connection refused until the listener binds: wait for the process, not blindly.
+                process.waitFor(20, TimeUnit.MILLISECONDS);
+            }
+        }
+        throw new AssertionError("relay not listening on port " + port + " after " + START_TIMEOUT
+                + " (" + last + ")\n" + describe());
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** From launch to the first greeting. */
+    Duration startup() {
+        return startup;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    SmtpTestClient connect() throws IOException {
+        return SmtpTestClient.connect("127.0.0.1", port);
+    }
+
+    /** Opens the queue of a relay whose data is under {@code directory}, as {@code mta queue} does. */
+    static MessageStore openStoreOf(Path directory) throws Exception {
+        RelayConfig config = ConfigLoader.load(SHIPPED_CONFIG, overrides(directory, 0, List.of())).config();
+        return Relay.openStore(config, Clock.systemUTC());
+    }
+
+    /**
+     * SIGKILL: on Linux {@code destroyForcibly()} sends SIGKILL (ProcessImpl.destroy(true) calls
+     * kill(pid, SIGKILL)), so no shutdown hook, no finally block and no H2 close runs.
+     */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        return waitForExit();
+    }
+
+    /** SIGTERM: the relay's shutdown hook closes the listeners and the store. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        return waitForExit();
+    }
+
+    private int waitForExit() throws InterruptedException {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+            throw new AssertionError("relay did not exit within 30 s\n" + describe());
+        }
+        return process.exitValue();
+    }
+
+    /** The child's log, for reports and failure messages. */
+    String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Log lines at WARN or ERROR and stack traces: what a clean run should not have. */
+    List<String> complaints() {
+        return log().lines()
+                .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.startsWith("\tat ")
+                        || l.startsWith("Exception") || l.contains("OutOfMemoryError"))
+                .toList();
+    }
+
+    String describe() {
+        List<String> lines = log().lines().toList();
+        return "--- last lines of " + log + " (pid " + process.pid() + ", alive " + process.isAlive() + ") ---\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
