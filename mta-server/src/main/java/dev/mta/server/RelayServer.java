@@ -53,10 +53,9 @@ public final class RelayServer implements AutoCloseable {
     /** Stops every listener at once: each one's event loops wait a quiet period before they end. */
     @Override
     public void close() {
-        listeners.stream()
-                .map(listener -> java.util.concurrent.CompletableFuture.runAsync(listener::stop))
-                .toList()
-                .forEach(java.util.concurrent.CompletableFuture::join);
+        try (var stopping = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            listeners.forEach(listener -> stopping.submit(listener::stop));
+        }
         LOG.info("relay stopped");
     }
 }
