@@ -25,7 +25,6 @@ import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
 import org.apache.james.protocols.smtp.core.VrfyCmdHandler;
 import org.apache.james.protocols.smtp.core.WelcomeMessageHandler;
-import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +81,7 @@ public final class SmtpListener {
         SmtpCommandDispatcher dispatcher = new SmtpCommandDispatcher();
         chain.add(dispatcher);
         chain.add(new WelcomeMessageHandler());
-        chain.add(new EhloCmdHandler(metrics));
+        chain.add(new EhloCommand(metrics));
         chain.add(new HeloCmdHandler(metrics));
         chain.add(new EsmtpKeywords(context.smtp().maxMessageSize()));
         if (tlsAvailable) {

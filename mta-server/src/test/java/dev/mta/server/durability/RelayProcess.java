@@ -43,7 +43,7 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /** The -o overrides for a relay with its data in {@code directory/data} listening on {@code port}. */
-    static List<String> overrides(Path directory, int port, List<String> extra) {
+    private static List<String> overrides(Path directory, int port, List<String> extra) {
         List<String> all = new ArrayList<>();
         all.add("hostname=" + HOSTNAME);
         all.add("data-directory=\"" + directory.resolve("data") + "\"");
@@ -82,7 +82,6 @@ final class RelayProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         long launchedAt = System.nanoTime();
         RelayProcess relay = new RelayProcess(builder.start(), port, log, launchedAt);
         try {
@@ -100,7 +99,8 @@ final class RelayProcess implements AutoCloseable {
         IOException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new AssertionError("relay exited with " + process.exitValue() + " before listening\n" + describe());
+                throw new AssertionError("relay exited with " + process.exitValue() + " before listening\n"
+                        + describe());
             }
             try (SmtpTestClient client = SmtpTestClient.connect("127.0.0.1", port, Duration.ofSeconds(5))) {
                 SmtpReply greeting = client.readReply();
@@ -143,8 +143,9 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /**
-     * SIGKILL: on Linux {@code destroyForcibly()} sends SIGKILL (ProcessImpl.destroy(true) calls
-     * kill(pid, SIGKILL)), so no shutdown hook, no finally block and no H2 close runs.
+     * SIGKILL: on Linux {@code destroyForcibly()} sends SIGKILL (ProcessImpl.destroy(true) ends in
+     * the native ProcessHandleImpl.destroy0(pid, startTime, true), which calls kill(pid, SIGKILL)),
+     * so no shutdown hook, no finally block and no H2 close runs. The exit value is 128 + 9.
      */
     int kill() throws InterruptedException {
         process.destroyForcibly();
@@ -189,9 +190,11 @@ final class RelayProcess implements AutoCloseable {
                 + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
+    /** Kills the relay if the test left it running, which means the test failed: shows its log first. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
+            System.out.println(describe());
             kill();
         }
     }

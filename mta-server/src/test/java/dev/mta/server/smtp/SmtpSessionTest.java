@@ -43,6 +43,7 @@ class SmtpSessionTest {
             client.readReply();
             SmtpReply ehlo = client.ehlo("client.test");
             assertThat(ehlo.code()).isEqualTo(250);
+            assertThat(ehlo.lines().get(0)).isEqualTo("relay.test Hello client.test [127.0.0.1]");
             assertThat(ehlo.extensionKeywords()).contains("PIPELINING", "SIZE", "8BITMIME", "SMTPUTF8",
                     "ENHANCEDSTATUSCODES", "DSN", "STARTTLS");
             assertThat(ehlo.extensionParameters("SIZE")).contains(java.util.List.of(String.valueOf(10L << 20)));
