@@ -44,6 +44,7 @@ import java.sql.Statement;
 final class CheckpointSync {
     private final ConnectionFactory connections;
     private Connection connection;
+    private boolean closed;
 
     CheckpointSync(ConnectionFactory connections, Connection connection) {
         this.connections = connections;
@@ -51,7 +52,11 @@ final class CheckpointSync {
     }
 
     synchronized void sync() throws SQLException {
+        if (closed) {
+            throw new SQLException("the queue store was closed before the sync");
+        }
         if (connection.isClosed()) {
+            // H2 closed it (the serving process went away and reconnecting failed once): try anew.
             connection = connections.open();
         }
         try (Statement statement = connection.createStatement()) {
@@ -60,6 +65,7 @@ final class CheckpointSync {
     }
 
     synchronized void close() {
+        closed = true;
         try {
             connection.close();
         } catch (SQLException e) {

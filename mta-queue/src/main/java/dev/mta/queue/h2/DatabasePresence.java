@@ -1,9 +1,12 @@
 package dev.mta.queue.h2;
 
 import dev.mta.queue.StoreException;
+import dev.mta.queue.spool.OwnerOnly;
 import dev.mta.queue.spool.SpoolDirectory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Instant;
 
 /**
  * Decides, before H2 is touched, whether the queue database is to be created or opened. The
@@ -37,6 +40,15 @@ enum DatabasePresence {
             return CREATE;
         } catch (IOException e) {
             throw new StoreException("cannot inspect the queue directory " + files.queueDirectory(), e);
+        }
+    }
+
+    /** Writes the marker once the database exists; from then on its absence is an error. */
+    static void markCreated(QueueFiles files, Instant now) throws IOException {
+        if (!Files.exists(files.createdMarker())) {
+            OwnerOnly.writeAtomically(files.createdMarker(), ("The queue database " + files.databaseFile().getFileName()
+                    + " exists since " + now + "; the relay refuses to start without it.\n")
+                    .getBytes(StandardCharsets.US_ASCII));
         }
     }
 

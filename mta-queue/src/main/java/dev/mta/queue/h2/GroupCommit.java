@@ -77,23 +77,26 @@ final class GroupCommit {
     }
 
     private void runPass(Pass pass) {
-        StoreException failure = null;
+        // Whatever happens, the pass must end, or its committers would wait forever.
+        StoreException failure = new StoreException("the sync pass ended abnormally", null);
         try {
             sync.run();
+            failure = null;
         } catch (StoreException e) {
             failure = e;
         } catch (RuntimeException e) {
             failure = new StoreException("the sync pass failed", e);
-        }
-        lock.lock();
-        try {
-            pass.failure = failure;
-            pass.ended = true;
-            running = null;
-            passes.incrementAndGet();
-            passEnded.signalAll();
         } finally {
-            lock.unlock();
+            lock.lock();
+            try {
+                pass.failure = failure;
+                pass.ended = true;
+                running = null;
+                passes.incrementAndGet();
+                passEnded.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

@@ -10,7 +10,12 @@ import java.io.OutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A message being received into {@code incoming/<id>}; {@link H2MessageStore} commits it. */
+/**
+ * A message being received into {@code incoming/<id>}; {@link H2MessageStore} commits it.
+ * A failed write to the body (disk full) does not throw from {@link #body()}: the listener must
+ * read DATA to its end anyway, and {@link #commit} then throws the failure as a StoreException,
+ * a resource shortage when the disk is full (see {@link SpoolFile}).
+ */
 final class H2IncomingMessage implements IncomingMessage {
     private static final Logger LOG = LoggerFactory.getLogger(H2IncomingMessage.class);
 

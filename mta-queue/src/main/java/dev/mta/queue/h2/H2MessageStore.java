@@ -19,7 +19,6 @@ import dev.mta.queue.spool.SpoolFile;
 import dev.mta.queue.spool.StorageFailures;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -118,12 +117,7 @@ public final class H2MessageStore implements MessageStore {
                 Fsync.directory(files.queueDirectory());
                 LOG.info("created the queue database {}", files.databaseFile());
             }
-            if (!Files.exists(files.createdMarker())) {
-                OwnerOnly.writeAtomically(files.createdMarker(),
-                        ("The queue database " + files.databaseFile().getFileName() + " exists since "
-                                + settings.clock().instant() + "; the relay refuses to start without it.\n")
-                                .getBytes(StandardCharsets.US_ASCII));
-            }
+            DatabasePresence.markCreated(files, settings.clock().instant());
             if (spoolLock.isAlone()) {
                 try (Connection connection = database.connection()) {
                     Recovery.run(spool, connection);
@@ -201,17 +195,17 @@ public final class H2MessageStore implements MessageStore {
 
     @Override
     public List<MessageSummary> list() throws StoreException {
-        return read("list the queue", MessageRows::list);
+        return withConnection("list the queue", MessageRows::list);
     }
 
     @Override
     public Optional<MessageDetail> find(QueueId id) throws StoreException {
-        return read("find message " + id, c -> MessageRows.find(c, id));
+        return withConnection("find message " + id, c -> MessageRows.find(c, id));
     }
 
     /** The attempt history of a queued message, oldest first (empty once the message is gone). */
     public List<Attempt> attempts(QueueId id) throws StoreException {
-        return read("read the attempts of " + id, c -> AttemptRows.of(c, id));
+        return withConnection("read the attempts of " + id, c -> AttemptRows.of(c, id));
     }
 
     @Override
@@ -235,13 +229,18 @@ public final class H2MessageStore implements MessageStore {
             throw new IllegalArgumentException("claimDue needs a positive limit and lease time");
         }
         // Leases are not synced: after a crash a lost lease only makes the recipient due again.
-        return read("claim due recipients for " + owner, c -> Leases.claim(c, now, limit, owner, leaseTime));
+        return withConnection("claim due recipients for " + owner, c -> Leases.claim(c, now, limit, owner, leaseTime));
     }
 
     @Override
     public boolean settle(RecipientRef recipient, String owner, Settlement settlement) throws StoreException {
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(settlement, "settlement");
-        Settlements.Outcome outcome = read("settle " + recipient,
+        if (settlement instanceof Settlement.Deferred deferred && deferred.nextAttempt() == null) {
+            throw new IllegalArgumentException("a deferral needs its next attempt time");
+        }
+        Settlements.Outcome outcome = withConnection("settle " + recipient,
                 c -> Settlements.settle(c, recipient, owner, settlement, clock.instant()));
         if (outcome == Settlements.Outcome.NOT_HELD) {
             return false;
@@ -274,6 +273,10 @@ public final class H2MessageStore implements MessageStore {
         return files.queueDirectory();
     }
 
+    /**
+     * Closes the connections and releases the spool lock. Stop the listeners and workers first:
+     * a commit still running fails (and its client is told to retry).
+     */
     @Override
     public void close() {
         if (closed) {
@@ -287,7 +290,7 @@ public final class H2MessageStore implements MessageStore {
         }
     }
 
-    private <T> T read(String what, Transactions.Work<T> work) throws StoreException {
+    private <T> T withConnection(String what, Transactions.Work<T> work) throws StoreException {
         requireOpen();
         try (Connection connection = database.connection()) {
             return work.run(connection);

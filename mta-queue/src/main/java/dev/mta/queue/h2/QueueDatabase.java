@@ -34,6 +34,10 @@ final class QueueDatabase implements AutoCloseable {
     static QueueDatabase open(QueueFiles files, Credentials credentials, DatabasePresence presence, int connections)
             throws StoreException {
         LoopbackOnly.restrictH2Server();
+        if (files.databaseBase().toString().contains(";")) {
+            throw new StoreException("the queue directory " + files.queueDirectory()
+                    + " contains ';', which H2 would read as the start of a setting; choose another data directory", null);
+        }
         String url = "jdbc:h2:file:" + files.databaseBase()
                 + ";AUTO_SERVER=TRUE"
                 + (presence == DatabasePresence.OPEN ? ";IFEXISTS=TRUE" : "");

@@ -26,7 +26,20 @@ final class ChildJvm {
         return this;
     }
 
+    /** Runs the child to its end. */
     Result run(Class<?> mainClass, Object... arguments) throws IOException, InterruptedException {
+        Process process = start(mainClass, arguments);
+        process.getOutputStream().close();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("child JVM did not end: " + mainClass.getName());
+        }
+        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    /** Starts the child and leaves it running; its output (with stderr) is the process's input stream. */
+    Process start(Class<?> mainClass, Object... arguments) throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.add(javaExecutable());
         command.addAll(jvmOptions);
@@ -36,13 +49,7 @@ final class ChildJvm {
         for (Object argument : arguments) {
             command.add(argument.toString());
         }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("child JVM did not end: " + command);
-        }
-        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     static String javaExecutable() {

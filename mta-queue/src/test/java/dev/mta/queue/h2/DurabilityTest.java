@@ -46,7 +46,7 @@ class DurabilityTest {
     @Test
     void theStoreRunsH2WithoutAWriteDelay() throws Exception {
         try (H2MessageStore store = H2MessageStore.open(H2StoreSettings.defaults(data))) {
-            assertThat(DirectConnection.setting(data, "WRITE_DELAY")).isEqualTo("0");
+            assertThat(DirectConnection.setting(store.queueDirectory().getParent(), "WRITE_DELAY")).isEqualTo("0");
         }
     }
 

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mta.queue.MessageSummary;
 import dev.mta.queue.QueueId;
+import dev.mta.queue.h2.child.HoldOpen;
 import dev.mta.queue.h2.child.QueueLister;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.Inet4Address;
@@ -14,11 +16,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,16 +46,40 @@ class SharedAccessTest {
         }
     }
 
+    /**
+     * The queue listing was started first, so H2 serves the file from it; when it exits, the
+     * relay's connections reconnect and the relay takes the file over, without losing a commit.
+     */
+    @Test
+    void theRelayCarriesOnWhenTheProcessServingTheDatabaseExits() throws Exception {
+        Process lister = new ChildJvm().start(HoldOpen.class, data);
+        try (BufferedReader output = lister.inputReader(StandardCharsets.UTF_8)) {
+            assertThat(output.readLine()).isEqualTo("open 0");
+            assertThat(serverAddress().getAddress().isLoopbackAddress())
+                    .as("the child JVM restricted its H2 server by itself").isTrue();
+            try (H2MessageStore relay = H2MessageStore.open(H2StoreSettings.defaults(data))) {
+                QueueId whileServed = Queueing.queue(relay, Envelopes.to("bob@example.net"), Queueing.body(1));
+
+                lister.getOutputStream().close();
+                assertThat(lister.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(lister.exitValue()).isZero();
+                QueueId afterwards = Queueing.queue(relay, Envelopes.to("carol@example.net"), Queueing.body(2));
+
+                assertThat(relay.list()).extracting(MessageSummary::id).containsExactlyInAnyOrder(whileServed, afterwards);
+            }
+        } finally {
+            lister.destroyForcibly();
+        }
+    }
+
     @Test
     void theDatabaseServerListensOnLoopbackOnly() throws Exception {
         try (H2MessageStore relay = H2MessageStore.open(H2StoreSettings.defaults(data))) {
-            Properties lock = new Properties();
-            lock.load(new StringReader(Files.readString(data.resolve("queue/queue.lock.db"))));
-            String server = lock.getProperty("server");
-            String host = server.substring(0, server.lastIndexOf(':'));
-            int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
+            assertThat(relay.queueDirectory()).isEqualTo(data.resolve("queue"));
+            InetSocketAddress server = serverAddress();
+            int port = server.getPort();
 
-            assertThat(InetAddress.getByName(host).isLoopbackAddress()).as(server).isTrue();
+            assertThat(server.getAddress().isLoopbackAddress()).as(server.toString()).isTrue();
             try (Socket loopback = new Socket()) {
                 loopback.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
             }
@@ -65,6 +93,16 @@ class SharedAccessTest {
         }
     }
 
+    /** Where H2 says, in its lock file, that the process owning the database serves it. */
+    private InetSocketAddress serverAddress() throws IOException {
+        Properties lock = new Properties();
+        lock.load(new StringReader(Files.readString(data.resolve("queue/queue.lock.db"))));
+        String server = lock.getProperty("server");
+        int colon = server.lastIndexOf(':');
+        return new InetSocketAddress(InetAddress.getByName(server.substring(0, colon)),
+                Integer.parseInt(server.substring(colon + 1)));
+    }
+
     private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
         return NetworkInterface.networkInterfaces()
                 .flatMap(NetworkInterface::inetAddresses)
@@ -75,6 +113,7 @@ class SharedAccessTest {
     @Test
     void onlyTheOwnerCanReadTheQueueDirectoryAndTheCredentials() throws Exception {
         try (H2MessageStore relay = H2MessageStore.open(H2StoreSettings.defaults(data))) {
+            assertThat(relay.list()).isEmpty();
             for (String directory : List.of("queue", "queue/incoming", "queue/bodies")) {
                 assertThat(Files.getPosixFilePermissions(data.resolve(directory)))
                         .as(directory).isEqualTo(dev.mta.queue.spool.OwnerOnly.DIRECTORY);

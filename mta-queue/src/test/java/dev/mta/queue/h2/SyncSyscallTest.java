@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * return, in this order: fsync of the body file, its rename into bodies/, fsync of bodies/, the
  * write of the rows into the H2 file, and an fsync of the H2 file after that write. A halt
  * (DurabilityTest) cannot tell written from synced; this can. Needs strace (Debian package
- * "strace"); skipped, with that reason, only where it is not installed.
+ * "strace", installed by ./test); skipped, with that reason, only where it is not installed and
+ * the run is not ./test's, which sets {@code mta.test.tools-required} so CI cannot skip it.
  */
 class SyncSyscallTest {
     private static final Pattern MARK = Pattern.compile("openat\\(.*/markers/(begin|end)-(\\d+)\"");
@@ -30,6 +31,10 @@ class SyncSyscallTest {
     @Test
     void eachCommitSyncsBodyDirectoryAndDatabaseInOrderBeforeReturning() throws Exception {
         Path strace = Path.of("/usr/bin/strace");
+        boolean toolsRequired = Boolean.getBoolean("mta.test.tools-required");
+        if (toolsRequired) {
+            assertThat(strace).as("./test installs strace (packaging/test-tools.sh)").isExecutable();
+        }
         assumeTrue(Files.isExecutable(strace), "strace is not installed (apt-get install strace)");
         Path data = temporary.resolve("data");
         Path markers = Files.createDirectories(temporary.resolve("markers"));

@@ -34,6 +34,7 @@ final class RelayProcess implements AutoCloseable {
     private final Path log;
     private final long launchedAt;
     private Duration startup;
+    private boolean ended;
 
     private RelayProcess(Process process, int port, Path log, long launchedAt) {
         this.process = process;
@@ -159,6 +160,7 @@ final class RelayProcess implements AutoCloseable {
     }
 
     private int waitForExit() throws InterruptedException {
+        ended = true;
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor();
@@ -190,10 +192,13 @@ final class RelayProcess implements AutoCloseable {
                 + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    /** Kills the relay if the test left it running, which means the test failed: shows its log first. */
+    /**
+     * Kills the relay if the test did not stop or kill it, which means the test failed (or the
+     * relay died by itself): shows its log first.
+     */
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
+        if (!ended) {
             System.out.println(describe());
             kill();
         }
