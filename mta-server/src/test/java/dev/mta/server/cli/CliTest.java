@@ -87,10 +87,11 @@ class CliTest {
     }
 
     @Test
-    void queueListAndShowWhileTheRelayRuns(@TempDir Path dir) throws Exception {
+    void queueListAndShowWhileTheRelayRunsAndAfterItStopped(@TempDir Path dir) throws Exception {
         TestRelay.Builder builder = TestRelay.in(dir);
+        List<String> options = new ArrayList<>();
+        String id;
         try (TestRelay relay = builder.start()) {
-            List<String> options = new ArrayList<>();
             for (String override : builder.overrides()) {
                 options.add("-o");
                 options.add(override);
@@ -99,7 +100,6 @@ class CliTest {
             assertThat(empty.code()).as(empty.err()).isZero();
             assertThat(empty.out()).contains("Mail queue is empty");
 
-            String id;
             try (SmtpTestClient client = relay.connect("relay")) {
                 client.readReply();
                 client.ehlo("client.test");
@@ -124,6 +124,12 @@ class CliTest {
             assertThat(missing.err()).contains("no message AAAAAAAAAAAA");
             assertThat(run(concat(args("queue", "show", "not-an-id", "-c", CONFIG), options)).code()).isEqualTo(64);
         }
+        // The relay has stopped: the CLI opens the queue itself.
+        Result afterStop = run(concat(args("queue", "show", id, "-c", CONFIG), options));
+        assertThat(afterStop.code()).as(afterStop.err()).isZero();
+        assertThat(afterStop.out()).contains("two@example.com  state=queued attempts=0");
+        Result listAfterStop = run(concat(args("queue", "list", "-c", CONFIG), options));
+        assertThat(listAfterStop.out()).contains(id).contains("in 1 Request, 2 Recipients.");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
