@@ -33,8 +33,15 @@ import java.util.TreeMap;
  */
 public final class ConfigLoader {
     private static final String DEFAULTS_RESOURCE = "/mta-defaults.conf";
-    private static final String LISTENERS_PATH = "smtp.listeners";
-    private static final Set<String> LISTENER_KEYS = Set.of("enabled", "address", "port", "mode");
+    /** Blocks whose entries are named by the user (listeners, routes), with the keys each entry may have. */
+    private static final Map<String, NamedBlocks> NAMED_BLOCKS = Map.of(
+            "smtp.listeners", new NamedBlocks("listener", "relay { port = 25, mode = relay }",
+                    Set.of("enabled", "address", "port", "mode")),
+            "delivery.routes", new NamedBlocks("route", "\"example.com\" { relay-host = \"[smtp.example.net]:587\" }",
+                    Set.of("relay-host", "user", "password-file", "tls")));
+
+    private record NamedBlocks(String entry, String example, Set<String> keys) {
+    }
 
     private ConfigLoader() {
     }
@@ -138,8 +145,9 @@ public final class ConfigLoader {
         for (Map.Entry<String, ConfigValue> entry : given.entrySet()) {
             String path = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
             ConfigValue value = entry.getValue();
-            if (path.equals(LISTENERS_PATH)) {
-                checkListeners(value);
+            NamedBlocks named = NAMED_BLOCKS.get(path);
+            if (named != null) {
+                checkNamedBlocks(path, named, value);
                 continue;
             }
             ConfigValue expected = known.get(entry.getKey());
@@ -155,21 +163,22 @@ public final class ConfigLoader {
         }
     }
 
-    private static void checkListeners(ConfigValue listeners) {
-        if (listeners.valueType() != ConfigValueType.OBJECT) {
-            throw new ConfigException(source(listeners.origin()) + ": " + LISTENERS_PATH
-                    + ": expected a block of named listeners, e.g. relay { port = 25, mode = relay }");
+    private static void checkNamedBlocks(String blockPath, NamedBlocks named, ConfigValue block) {
+        if (block.valueType() != ConfigValueType.OBJECT) {
+            throw new ConfigException(source(block.origin()) + ": " + blockPath
+                    + ": expected a block of named " + named.entry() + "s, e.g. " + named.example());
         }
-        for (Map.Entry<String, ConfigValue> listener : ((ConfigObject) listeners).entrySet()) {
-            String path = LISTENERS_PATH + "." + listener.getKey();
-            if (listener.getValue().valueType() != ConfigValueType.OBJECT) {
-                throw new ConfigException(source(listener.getValue().origin()) + ": " + path
-                        + ": expected a block { address = ..., port = ..., mode = ... }");
+        String allowed = String.join(", ", new java.util.TreeSet<>(named.keys()));
+        for (Map.Entry<String, ConfigValue> entry : ((ConfigObject) block).entrySet()) {
+            String path = blockPath + "." + entry.getKey();
+            if (entry.getValue().valueType() != ConfigValueType.OBJECT) {
+                throw new ConfigException(source(entry.getValue().origin()) + ": " + path
+                        + ": expected a block { ... } with " + allowed);
             }
-            for (Map.Entry<String, ConfigValue> key : ((ConfigObject) listener.getValue()).entrySet()) {
-                if (!LISTENER_KEYS.contains(key.getKey())) {
+            for (Map.Entry<String, ConfigValue> key : ((ConfigObject) entry.getValue()).entrySet()) {
+                if (!named.keys().contains(key.getKey())) {
                     throw new ConfigException(source(key.getValue().origin()) + ": " + path + "." + key.getKey()
-                            + ": unknown key (a listener has " + String.join(", ", new ArrayList<>(new java.util.TreeSet<>(LISTENER_KEYS))) + ")");
+                            + ": unknown key (a " + named.entry() + " has " + allowed + ")");
                 }
             }
         }

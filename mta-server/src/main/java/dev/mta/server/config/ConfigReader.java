@@ -3,6 +3,14 @@ package dev.mta.server.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
+import dev.mta.delivery.route.AddressFamily;
+import dev.mta.delivery.route.RelayCredentials;
+import dev.mta.delivery.route.RelayHost;
+import dev.mta.delivery.route.StaticRoute;
+import dev.mta.delivery.route.StaticRoutes;
+import dev.mta.delivery.route.TlsRequirement;
+import dev.mta.security.dns.DnsSettings;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +40,8 @@ final class ConfigReader {
         if (dataDirectory.isBlank()) {
             throw error("data-directory", "must not be empty");
         }
-        return new RelayConfig(hostname.toLowerCase(Locale.ROOT), Path.of(dataDirectory), smtp(), queue());
+        hostname = hostname.toLowerCase(Locale.ROOT);
+        return new RelayConfig(hostname, Path.of(dataDirectory), smtp(), queue(), delivery(hostname));
     }
 
     private SmtpConfig smtp() {
@@ -78,6 +87,162 @@ final class ConfigReader {
             throw error("queue.min-free-space", "must not be negative");
         }
         return new QueueConfig(minFree);
+    }
+
+    private DeliveryConfig delivery(String hostname) {
+        List<InetSocketAddress> dnsServers = new ArrayList<>();
+        for (String server : stringList("delivery.dns-servers", "[\"192.0.2.53\", \"[2001:db8::53]:5353\"]")) {
+            try {
+                dnsServers.add(DnsSettings.parseServer(server));
+            } catch (IllegalArgumentException e) {
+                throw error("delivery.dns-servers", e.getMessage());
+            }
+        }
+        int dnsAttempts = integer("delivery.dns-attempts");
+        if (dnsAttempts < 1) {
+            throw error("delivery.dns-attempts", "must be at least 1");
+        }
+        int port = integer("delivery.port");
+        if (port < 1 || port > 65535) {
+            throw error("delivery.port", "must be 1..65535");
+        }
+        List<AddressFamily> families = new ArrayList<>();
+        for (String family : stringList("delivery.address-families", "[ipv6, ipv4]")) {
+            AddressFamily parsed = switch (family.toLowerCase(Locale.ROOT)) {
+                case "ipv6" -> AddressFamily.IPV6;
+                case "ipv4" -> AddressFamily.IPV4;
+                default -> throw error("delivery.address-families", "'" + family + "' is neither ipv6 nor ipv4");
+            };
+            if (families.contains(parsed)) {
+                throw error("delivery.address-families", family + " is listed twice");
+            }
+            families.add(parsed);
+        }
+        if (families.isEmpty()) {
+            throw error("delivery.address-families", "must name ipv6, ipv4 or both");
+        }
+        DeliveryConfig.Timeouts timeouts = new DeliveryConfig.Timeouts(
+                positiveDuration("delivery.timeouts.connect"),
+                positiveDuration("delivery.timeouts.greeting"),
+                positiveDuration("delivery.timeouts.ehlo"),
+                positiveDuration("delivery.timeouts.starttls"),
+                positiveDuration("delivery.timeouts.mail"),
+                positiveDuration("delivery.timeouts.rcpt"),
+                positiveDuration("delivery.timeouts.data"),
+                positiveDuration("delivery.timeouts.data-block"),
+                positiveDuration("delivery.timeouts.end-of-data"));
+        int perConnection = integer("delivery.max-messages-per-connection");
+        if (perConnection < 1) {
+            throw error("delivery.max-messages-per-connection", "must be at least 1");
+        }
+        int maxConnections = integer("delivery.max-connections");
+        if (maxConnections < 1) {
+            throw error("delivery.max-connections", "must be at least 1");
+        }
+        int perDestination = integer("delivery.max-connections-per-destination");
+        if (perDestination < 1) {
+            throw error("delivery.max-connections-per-destination", "must be at least 1");
+        }
+        if (perDestination > maxConnections) {
+            throw error("delivery.max-connections-per-destination", "is larger than delivery.max-connections");
+        }
+        Duration retryFirst = positiveDuration("delivery.retry.first");
+        Duration retryMax = positiveDuration("delivery.retry.max");
+        if (retryMax.compareTo(retryFirst) < 0) {
+            throw error("delivery.retry.max", "is shorter than delivery.retry.first");
+        }
+        Duration queueLifetime = positiveDuration("delivery.queue-lifetime");
+        Duration noticeLifetime = positiveDuration("delivery.notice-lifetime");
+        if (noticeLifetime.compareTo(queueLifetime) > 0) {
+            throw error("delivery.notice-lifetime", "is longer than delivery.queue-lifetime");
+        }
+        Duration delayWarning = nonNegativeDuration("delivery.delay-warning");
+        if (delayWarning.compareTo(queueLifetime) >= 0) {
+            throw error("delivery.delay-warning", "is not shorter than delivery.queue-lifetime (0 turns warnings off)");
+        }
+        String postmaster = string("delivery.postmaster").strip();
+        if (postmaster.isEmpty()) {
+            postmaster = "postmaster@" + hostname;
+        } else if (!postmaster.matches("[^@\\s<>]+@[^@\\s<>]+")) {
+            throw error("delivery.postmaster", "expected an address like postmaster@example.org, not '" + postmaster + "'");
+        }
+        return new DeliveryConfig(dnsServers, positiveDuration("delivery.dns-timeout"), dnsAttempts, port, families,
+                timeouts, positiveDuration("delivery.connection-reuse-time"), perConnection, maxConnections,
+                perDestination, retryFirst, retryMax, queueLifetime, noticeLifetime, delayWarning, postmaster, routes());
+    }
+
+    private StaticRoutes routes() {
+        ConfigObject all = config.getObject("delivery.routes");
+        Map<String, StaticRoute> table = new java.util.LinkedHashMap<>();
+        for (String domain : new java.util.TreeSet<>(all.keySet())) {
+            String path = "delivery.routes." + quoteKey(domain);
+            if (!config.hasPath(path + ".relay-host")) {
+                throw error(path, "needs a relay-host, e.g. \"[smtp.example.net]:587\"");
+            }
+            RelayHost relayHost;
+            try {
+                relayHost = RelayHost.parse(string(path + ".relay-host"));
+            } catch (IllegalArgumentException e) {
+                throw error(path + ".relay-host", e.getMessage());
+            }
+            Optional<RelayCredentials> credentials = Optional.empty();
+            boolean hasUser = config.hasPath(path + ".user");
+            boolean hasPassword = config.hasPath(path + ".password-file");
+            if (hasUser != hasPassword) {
+                throw error(path + (hasUser ? ".user" : ".password-file"),
+                        "AUTH to a relay host needs both user and password-file");
+            }
+            if (hasUser) {
+                Path passwordFile = optionalFile(path + ".password-file")
+                        .orElseThrow(() -> error(path + ".password-file", "must name a file"));
+                String password;
+                try {
+                    password = Files.readString(passwordFile).strip();
+                } catch (java.io.IOException e) {
+                    throw error(path + ".password-file", "cannot read " + passwordFile + ": " + e.getMessage());
+                }
+                if (password.isEmpty()) {
+                    throw error(path + ".password-file", passwordFile + " is empty");
+                }
+                try {
+                    credentials = Optional.of(new RelayCredentials(string(path + ".user"), password));
+                } catch (IllegalArgumentException e) {
+                    throw error(path + ".user", e.getMessage());
+                }
+            }
+            TlsRequirement tls = config.hasPath(path + ".tls") ? choice(path + ".tls", TlsRequirement.class)
+                    : credentials.isPresent() ? TlsRequirement.ENCRYPT : TlsRequirement.MAY;
+            if (credentials.isPresent() && tls != TlsRequirement.ENCRYPT) {
+                // The password would cross the network in clear text, or to whoever strips STARTTLS.
+                throw error(path + ".tls", "must be encrypt when the route has a user and password");
+            }
+            table.put(domain, new StaticRoute(relayHost, credentials, tls));
+        }
+        try {
+            return StaticRoutes.of(table);
+        } catch (IllegalArgumentException e) {
+            throw error("delivery.routes", e.getMessage());
+        }
+    }
+
+    private List<String> stringList(String path, String example) {
+        try {
+            return config.getStringList(path);
+        } catch (com.typesafe.config.ConfigException e) {
+            throw error(path, "expected a list like " + example);
+        }
+    }
+
+    private Duration nonNegativeDuration(String path) {
+        try {
+            Duration value = config.getDuration(path);
+            if (value.isNegative()) {
+                throw error(path, "must not be negative");
+            }
+            return value;
+        } catch (com.typesafe.config.ConfigException.BadValue | com.typesafe.config.ConfigException.WrongType e) {
+            throw error(path, "expected a duration such as 30s, 5m, 4h or 5d, not '" + rawValue(path) + "'");
+        }
     }
 
     private List<ListenerConfig> listeners() {

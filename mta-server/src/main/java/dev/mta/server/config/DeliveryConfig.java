@@ -1,0 +1,49 @@
+package dev.mta.server.config;
+
+import dev.mta.delivery.route.AddressFamily;
+import dev.mta.delivery.route.StaticRoutes;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the delivery workers need: DNS, the SMTP client's limits and timeouts, retries,
+ * lifetimes and DSN settings, and the static routes.
+ *
+ * @param dnsServers      resolvers for MX/A/AAAA; empty: the system's (/etc/resolv.conf)
+ * @param port            the port of the next hop, unless a route names another
+ * @param addressFamilies IP versions used, preferred first
+ * @param postmaster      where a bounce that cannot be returned to its sender goes (RFC 5321 4.5.5: the relay's own postmaster)
+ */
+public record DeliveryConfig(
+        List<InetSocketAddress> dnsServers,
+        Duration dnsTimeout,
+        int dnsAttempts,
+        int port,
+        List<AddressFamily> addressFamilies,
+        Timeouts timeouts,
+        Duration connectionReuseTime,
+        int maxMessagesPerConnection,
+        int maxConnections,
+        int maxConnectionsPerDestination,
+        Duration retryFirst,
+        Duration retryMax,
+        Duration queueLifetime,
+        Duration noticeLifetime,
+        Duration delayWarning,
+        String postmaster,
+        StaticRoutes routes) {
+
+    public DeliveryConfig {
+        dnsServers = List.copyOf(dnsServers);
+        addressFamilies = List.copyOf(addressFamilies);
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(routes, "routes");
+    }
+
+    /** Per-stage SMTP client timeouts (RFC 5321 4.5.3.2). */
+    public record Timeouts(Duration connect, Duration greeting, Duration ehlo, Duration starttls, Duration mail,
+            Duration rcpt, Duration data, Duration dataBlock, Duration endOfData) {
+    }
+}

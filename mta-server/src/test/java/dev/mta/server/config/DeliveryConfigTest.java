@@ -1,0 +1,122 @@
+package dev.mta.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mta.delivery.route.AddressFamily;
+import dev.mta.delivery.route.RelayCredentials;
+import dev.mta.delivery.route.RelayHost;
+import dev.mta.delivery.route.StaticRoute;
+import dev.mta.delivery.route.TlsRequirement;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeliveryConfigTest {
+    private static final Path SHIPPED = Path.of("../conf/mta.conf");
+
+    @TempDir
+    Path dir;
+
+    private Path write(String text) throws IOException {
+        Path file = dir.resolve("mta.conf");
+        Files.writeString(file, "hostname = relay.example.org\n" + text);
+        return file;
+    }
+
+    @Test
+    void shippedDefaultsFollowPostfixAndRfc5321() {
+        DeliveryConfig delivery = ConfigLoader.load(SHIPPED, List.of()).config().delivery();
+        assertThat(delivery.dnsServers()).isEmpty();
+        assertThat(delivery.port()).isEqualTo(25);
+        assertThat(delivery.addressFamilies()).containsExactly(AddressFamily.IPV6, AddressFamily.IPV4);
+        assertThat(delivery.timeouts().greeting()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(delivery.timeouts().endOfData()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(delivery.retryFirst()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(delivery.retryMax()).isEqualTo(Duration.ofHours(1));
+        assertThat(delivery.queueLifetime()).isEqualTo(Duration.ofDays(5));
+        assertThat(delivery.delayWarning()).isEqualTo(Duration.ofHours(4));
+        assertThat(delivery.routes().isEmpty()).isTrue();
+    }
+
+    @Test
+    void thePostmasterDefaultsToThePostmasterOfTheHostname() throws IOException {
+        assertThat(ConfigLoader.load(write(""), List.of()).config().delivery().postmaster())
+                .isEqualTo("postmaster@relay.example.org");
+    }
+
+    @Test
+    void aLabPointsDnsAndPortAtItsOwnServersWithOverrides() throws IOException {
+        DeliveryConfig delivery = ConfigLoader.load(write(""), List.of(
+                "delivery.dns-servers=[\"127.0.0.1:5353\", \"[::1]:53\"]", "delivery.port=2525",
+                "delivery.address-families=[ipv4]")).config().delivery();
+        assertThat(delivery.dnsServers()).containsExactly(new InetSocketAddress("127.0.0.1", 5353), new InetSocketAddress("::1", 53));
+        assertThat(delivery.port()).isEqualTo(2525);
+        assertThat(delivery.addressFamilies()).containsExactly(AddressFamily.IPV4);
+    }
+
+    @Test
+    void routesWithRelayHostsCredentialsAndTls() throws IOException {
+        Path password = Files.writeString(dir.resolve("provider.password"), "s3cret\n");
+        Path file = write("""
+                delivery.routes {
+                  "*" { relay-host = "[smtp.provider.example]:587", user = "relay@org.example", password-file = "%s" }
+                  ".lab.example" { relay-host = "lab.example:2525", tls = none }
+                }
+                """.formatted(password));
+        DeliveryConfig delivery = ConfigLoader.load(file, List.of()).config().delivery();
+        assertThat(delivery.routes().find("example.com")).contains(new StaticRoute(
+                new RelayHost("smtp.provider.example", 587, false),
+                Optional.of(new RelayCredentials("relay@org.example", "s3cret")), TlsRequirement.ENCRYPT));
+        assertThat(delivery.routes().find("a.lab.example")).contains(new StaticRoute(
+                new RelayHost("lab.example", 2525, true), Optional.empty(), TlsRequirement.NONE));
+    }
+
+    @Test
+    void aPasswordIsNeverSentWithoutMandatoryTls() throws IOException {
+        Path password = Files.writeString(dir.resolve("p"), "x");
+        Path file = write("delivery.routes { \"*\" { relay-host = \"[h]\", user = u, password-file = \"" + password + "\", tls = may } }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, List.of()))
+                .hasMessageContaining("mta.conf:2: delivery.routes.\"*\".tls: must be encrypt when the route has a user and password");
+    }
+
+    @Test
+    void routeMistakesNameTheFileLineAndKey() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.routes { \"example.com\" { relay-hots = \"[h]\" } }\n"), List.of()))
+                .hasMessageContaining("mta.conf:2: delivery.routes.example.com.relay-hots: unknown key (a route has password-file, relay-host, tls, user)");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.routes { \"example.com\" { relay-host = \"[h:25\" } }\n"), List.of()))
+                .hasMessageContaining("mta.conf:2: delivery.routes.\"example.com\".relay-host: '[h:25' has '[' without ']'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.routes { \"example.com\" { tls = none } }\n"), List.of()))
+                .hasMessageContaining("needs a relay-host");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.routes { \"example.com\" { relay-host = \"[h]\", user = u } }\n"), List.of()))
+                .hasMessageContaining("needs both user and password-file");
+    }
+
+    @Test
+    void contradictionsStopStartUp() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.retry { first = 2h, max = 1h }\n"), List.of()))
+                .hasMessageContaining("delivery.retry.max: is shorter than delivery.retry.first");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.notice-lifetime = 6d\n"), List.of()))
+                .hasMessageContaining("delivery.notice-lifetime: is longer than delivery.queue-lifetime");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery { max-connections = 5, max-connections-per-destination = 10 }\n"), List.of()))
+                .hasMessageContaining("is larger than delivery.max-connections");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.dns-servers = [\"resolver.example\"]\n"), List.of()))
+                .hasMessageContaining("mta.conf:2: delivery.dns-servers: DNS server 'resolver.example'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.address-families = [ipv5]\n"), List.of()))
+                .hasMessageContaining("'ipv5' is neither ipv6 nor ipv4");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.postmaster = \"not an address\"\n"), List.of()))
+                .hasMessageContaining("delivery.postmaster: expected an address");
+    }
+
+    @Test
+    void delayWarningsCanBeTurnedOff() throws IOException {
+        assertThat(ConfigLoader.load(write("delivery.delay-warning = 0\n"), List.of()).config().delivery().delayWarning())
+                .isZero();
+    }
+}
