@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mta.queue.Attempt;
 import dev.mta.queue.ClaimedRecipient;
+import dev.mta.queue.Diagnosis;
 import dev.mta.queue.QueueId;
 import dev.mta.queue.RecipientRef;
 import dev.mta.queue.RecipientState;
 import dev.mta.queue.RecipientStatus;
+import dev.mta.queue.Settlement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,6 +119,22 @@ class SettleTest {
                 new Attempt(bob, NOW, "worker-1", RecipientState.DEFERRED, Outcomes.reply("421 4.4.2 timeout")),
                 new Attempt(bob, NOW, "worker-2", RecipientState.DELIVERED, Outcomes.reply("250 ok")));
         assertThat(status(0).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void theDiagnosisIsKeptAsTheRecipientsLastAndInTheHistoryWithOrWithoutARemoteMta() throws Exception {
+        store.claimDue(NOW, 10, "worker-1", LEASE);
+        Diagnosis local = Diagnosis.local("4.4.1", "connect to mx.example.net[192.0.2.25]:25: Connection refused");
+        Diagnosis remote = Diagnosis.remote("5.7.1", "554-5.7.1 rejected\r\n554 5.7.1 policy", "mx.example.com");
+        store.settle(bob, "worker-1", new Settlement.Deferred(local, NOW.plusSeconds(300)));
+        store.settle(carol, "worker-1", new Settlement.Bounced(remote, false));
+
+        assertThat(status(0).diagnosis()).contains(local);
+        assertThat(status(0).lastAttempt()).contains(NOW);
+        assertThat(store.attempts(id)).extracting(Attempt::recipient, Attempt::diagnosis).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(bob, local),
+                org.assertj.core.groups.Tuple.tuple(carol, new Diagnosis("5.7.1", "554-5.7.1 rejected 554 5.7.1 policy",
+                        Optional.of("mx.example.com"))));
     }
 
     @Test
