@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * (directory synced), the rows are inserted in one transaction, and a {@code CHECKPOINT SYNC}
  * that started after that transaction has forced the database file (see {@link CheckpointSync}
  * for what H2 does and does not sync by itself). Concurrent commits and settlements share syncs
- * ({@link GroupCommit}); {@link #syncCount()} tells how many passes ran.
+ * ({@link GroupCommit}); {@link #syncCount()} tells how many passes ran. Notice reports and
+ * flushes are synced the same way; a message whose rows are deleted (every recipient settled,
+ * no notice owed: see {@link Settlements} and {@link Notices}) loses its body only after that
+ * deletion is synced.
  *
  * <p>Several processes may open the same queue at once (the relay, {@code mta queue list}, a
  * {@code sendmail} command): H2 serves the file from the first of them over loopback.

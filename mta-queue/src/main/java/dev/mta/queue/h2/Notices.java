@@ -43,12 +43,9 @@ final class Notices {
 
     static List<PendingNotices> pending(Connection connection, Instant delayCutoff, int limit) throws SQLException {
         List<QueueId> ids = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT m.id FROM message m
-                WHERE EXISTS (SELECT 1 FROM recipient r WHERE r.message_id = m.id AND """ + OWES + """
-                )
-                ORDER BY m.received_at, m.id
-                LIMIT ?""")) {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT m.id FROM message m WHERE EXISTS (SELECT 1 FROM recipient r WHERE r.message_id = m.id AND "
+                        + OWES + ") ORDER BY m.received_at, m.id LIMIT ?")) {
             Timestamps.set(query, 1, delayCutoff);
             query.setInt(2, limit);
             try (ResultSet rows = query.executeQuery()) {
@@ -74,11 +71,9 @@ final class Notices {
     private static List<PendingNotice> recipients(Connection connection, QueueId id, MessageRows.Stored stored,
             Instant delayCutoff) throws SQLException {
         List<PendingNotice> recipients = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT r.* FROM recipient r JOIN message m ON m.id = r.message_id
-                WHERE r.message_id = ? AND """ + OWES + """
-
-                ORDER BY r.idx""")) {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT r.* FROM recipient r JOIN message m ON m.id = r.message_id WHERE r.message_id = ? AND "
+                        + OWES + " ORDER BY r.idx")) {
             query.setString(1, id.value());
             Timestamps.set(query, 2, delayCutoff);
             try (ResultSet rows = query.executeQuery()) {
