@@ -11,14 +11,20 @@ import java.util.Objects;
  * @param attemptedAt when the outcome was settled, by the store's clock
  * @param worker      the lease owner that made the attempt
  * @param outcome     DELIVERED, DEFERRED or BOUNCED
- * @param reply       what the next hop (or the relay itself) said
+ * @param diagnosis   status, reply and remote MTA of the attempt
  */
-public record Attempt(RecipientRef recipient, Instant attemptedAt, String worker, RecipientState outcome, String reply) {
+public record Attempt(RecipientRef recipient, Instant attemptedAt, String worker, RecipientState outcome,
+        Diagnosis diagnosis) {
     public Attempt {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(attemptedAt, "attemptedAt");
         Objects.requireNonNull(worker, "worker");
         Objects.requireNonNull(outcome, "outcome");
-        Objects.requireNonNull(reply, "reply");
+        Objects.requireNonNull(diagnosis, "diagnosis");
+    }
+
+    /** What the next hop (or the relay itself) said. */
+    public String reply() {
+        return diagnosis.text();
     }
 }

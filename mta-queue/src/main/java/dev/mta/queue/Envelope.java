@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param dsnEnvelopeId ENVID of MAIL (RFC 3461 4.4) as xtext-decoded text, if given
  * @param client       who submitted it: address, HELO name, authenticated user
  * @param receivedAt   when the end of data arrived
+ * @param origin       who wrote it: a client, or the relay itself (a DSN, a notice to the postmaster)
  */
 public record Envelope(
         String sender,
@@ -25,7 +26,8 @@ public record Envelope(
         Optional<DsnReturn> dsnReturn,
         Optional<String> dsnEnvelopeId,
         ClientInfo client,
-        Instant receivedAt) {
+        Instant receivedAt,
+        Origin origin) {
 
     public Envelope {
         Objects.requireNonNull(sender, "sender");
@@ -38,10 +40,39 @@ public record Envelope(
         Objects.requireNonNull(dsnEnvelopeId, "dsnEnvelopeId");
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(receivedAt, "receivedAt");
+        Objects.requireNonNull(origin, "origin");
+        if (origin == Origin.DELIVERY_NOTICE && !sender.isEmpty()) {
+            // RFC 3461 6.2, RFC 5321 4.5.5: a DSN goes out with the null reverse-path.
+            throw new IllegalArgumentException("a delivery notice must have the null sender, not " + sender);
+        }
+    }
+
+    /** A message submitted by a client (the SMTP listener and sendmail build these). */
+    public Envelope(String sender, List<EnvelopeRecipient> recipients, BodyType bodyType, boolean smtpUtf8,
+            Optional<DsnReturn> dsnReturn, Optional<String> dsnEnvelopeId, ClientInfo client, Instant receivedAt) {
+        this(sender, recipients, bodyType, smtpUtf8, dsnReturn, dsnEnvelopeId, client, receivedAt, Origin.SUBMITTED);
     }
 
     public boolean hasNullSender() {
         return sender.isEmpty();
+    }
+
+    /** Whether the relay wrote this message itself; such a message never causes another DSN. */
+    public boolean isNotice() {
+        return origin != Origin.SUBMITTED;
+    }
+
+    /**
+     * Who wrote a message. A notice is never answered by another notice (RFC 3461 4.1: "never
+     * bounce a bounce"; RFC 5321 4.5.5), and notices have a queue lifetime of their own.
+     */
+    public enum Origin {
+        /** From a client over SMTP or the sendmail command. */
+        SUBMITTED,
+        /** A DSN or delay warning the relay wrote to a sender (RFC 3464). */
+        DELIVERY_NOTICE,
+        /** A notice the relay wrote to its postmaster, such as an undeliverable DSN. */
+        POSTMASTER_NOTICE
     }
 
     /** RFC 6152 / RFC 3030 body types. */

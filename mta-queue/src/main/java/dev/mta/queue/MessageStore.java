@@ -14,9 +14,13 @@ import java.util.Optional;
  * <p>Contract every implementation keeps:
  * <ul>
  *   <li>{@link IncomingMessage#commit} returns only when the message and all its recipients are
- *       synced to stable storage; a crash at any later moment loses nothing.</li>
+ *       synced to stable storage; a crash at any later moment loses nothing. {@link #settle},
+ *       {@link #noticesSent} and {@link #flush} are durable the same way when they return.</li>
  *   <li>A recipient is leased to one owner at a time; a lease not settled before it expires
  *       (the worker crashed) makes the recipient due again.</li>
+ *   <li>A message, with its body, is removed only when every recipient is settled and no
+ *       notice is pending for it, so a DSN can always quote the message it reports on. A crash
+ *       may make a notice be sent twice, never lost.</li>
  *   <li>Only the store changes queue state.</li>
  * </ul>
  */
@@ -25,7 +29,11 @@ public interface MessageStore extends AutoCloseable {
     /** Starts a new message whose body is streamed to disk; nothing is queued until commit. */
     IncomingMessage receive() throws StoreException;
 
-    /** Messages with at least one unsettled recipient, oldest first. */
+    /**
+     * Every message still in the queue, oldest first: those with an unsettled recipient, and
+     * those whose recipients are all settled but a FAILURE or SUCCESS notice is still pending
+     * ({@link RecipientStatus#pendingNotice()}). Settled recipients are listed too.
+     */
     List<MessageSummary> list() throws StoreException;
 
     Optional<MessageDetail> find(QueueId id) throws StoreException;
@@ -36,16 +44,48 @@ public interface MessageStore extends AutoCloseable {
     /**
      * Leases up to {@code limit} recipients that are due at {@code now} (queued or deferred, next
      * attempt not after now, no live lease) to {@code owner} until {@code now + leaseTime}.
-     * Earliest due first.
+     * Earliest due first. Settled recipients are never handed out, whatever their notices.
      */
     List<ClaimedRecipient> claimDue(Instant now, int limit, String owner, Duration leaseTime) throws StoreException;
 
     /**
-     * Records the outcome of an attempt. Returns false, changing nothing, when the lease is no
-     * longer held by {@code owner} (it expired and someone else may have the recipient). A message
-     * whose recipients are all settled is removed with its body.
+     * Records the outcome of an attempt: state, attempts, the diagnosis (last and in the
+     * history), and in the same transaction the notice a settlement owes (FAILURE for
+     * {@code Bounced(.., true)}, SUCCESS for {@code Delivered(.., true)}). Returns false,
+     * changing nothing, when the lease is no longer held by {@code owner} (it expired and
+     * someone else may have the recipient). A message whose recipients are all settled and that
+     * owes no notice is removed with its body.
      */
     boolean settle(RecipientRef recipient, String owner, Settlement settlement) throws StoreException;
+
+    /**
+     * Up to {@code limit} messages, oldest first, with the recipients that owe a notice: a
+     * pending FAILURE or SUCCESS, or a DELAY when the recipient is DEFERRED (or QUEUED after an
+     * attempt), has not been delay-warned, and its message was received at or before
+     * {@code now - delayWarningAfter}. The caller applies the RFC 3461 NOTIFY rules and the
+     * origin of the message, may send nothing for some recipients, and reports every one of them
+     * back through {@link #noticesSent}.
+     */
+    List<PendingNotices> pendingNotices(Instant now, Duration delayWarningAfter, int limit) throws StoreException;
+
+    /**
+     * Records that the notice of kind {@code kind} for these recipients (envelope indexes) was
+     * queued, or deliberately not sent: FAILURE and SUCCESS clear the pending notice, DELAY marks
+     * the recipients delay-warned. A message that is then settled with nothing pending is
+     * removed with its body. Call it only after the notice itself is committed: a crash in
+     * between sends the notice again rather than never. Harmless when the message is already
+     * gone or the notice already recorded (a repeated run after a crash). Durable on return.
+     */
+    void noticesSent(QueueId message, List<Integer> indexes, NoticeKind kind) throws StoreException;
+
+    /**
+     * Makes every QUEUED or DEFERRED recipient without a live lease, of {@code message} or of
+     * the whole queue, due at {@code now} (like {@code postqueue -f} / {@code -i}); HELD and
+     * leased recipients are left alone and attempts are not reset. Returns how many recipients
+     * are due now, those already due included. Durable on return; works from a second process
+     * while the relay has the queue open.
+     */
+    int flush(Optional<QueueId> message, Instant now) throws StoreException;
 
     @Override
     void close();

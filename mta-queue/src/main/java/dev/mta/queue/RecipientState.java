@@ -10,7 +10,7 @@ public enum RecipientState {
     HELD,
     /** Accepted by the next hop: settled. */
     DELIVERED,
-    /** Failed permanently or expired: settled, a DSN is due or was sent. */
+    /** Failed permanently or expired: settled; a failure DSN may be pending (see NoticeKind). */
     BOUNCED;
 
     public boolean isSettled() {

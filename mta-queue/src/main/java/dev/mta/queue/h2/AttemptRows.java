@@ -1,6 +1,7 @@
 package dev.mta.queue.h2;
 
 import dev.mta.queue.Attempt;
+import dev.mta.queue.Diagnosis;
 import dev.mta.queue.QueueId;
 import dev.mta.queue.RecipientRef;
 import dev.mta.queue.RecipientState;
@@ -18,16 +19,16 @@ final class AttemptRows {
     }
 
     static void insert(Connection connection, RecipientRef ref, Instant at, String worker, RecipientState outcome,
-            String reply) throws SQLException {
+            Diagnosis diagnosis) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO attempt(message_id, recipient_idx, attempted_at, worker, outcome, reply)
-                VALUES (?, ?, ?, ?, ?, ?)""")) {
+                INSERT INTO attempt(message_id, recipient_idx, attempted_at, worker, outcome, status, reply, remote_mta)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
             insert.setString(1, ref.message().value());
             insert.setInt(2, ref.index());
             Timestamps.set(insert, 3, at);
             insert.setString(4, worker);
             insert.setString(5, outcome.name());
-            insert.setString(6, reply);
+            DiagnosisColumns.set(insert, 6, diagnosis);
             insert.executeUpdate();
         }
     }
@@ -41,7 +42,7 @@ final class AttemptRows {
                 while (rows.next()) {
                     attempts.add(new Attempt(new RecipientRef(id, rows.getInt("recipient_idx")),
                             Timestamps.get(rows, "attempted_at"), rows.getString("worker"),
-                            RecipientState.valueOf(rows.getString("outcome")), rows.getString("reply")));
+                            RecipientState.valueOf(rows.getString("outcome")), DiagnosisColumns.ATTEMPT.require(rows)));
                 }
             }
         }

@@ -7,6 +7,8 @@ import dev.mta.queue.IncomingMessage;
 import dev.mta.queue.MessageDetail;
 import dev.mta.queue.MessageStore;
 import dev.mta.queue.MessageSummary;
+import dev.mta.queue.NoticeKind;
+import dev.mta.queue.PendingNotices;
 import dev.mta.queue.QueueId;
 import dev.mta.queue.RecipientRef;
 import dev.mta.queue.Settlement;
@@ -41,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * (directory synced), the rows are inserted in one transaction, and a {@code CHECKPOINT SYNC}
  * that started after that transaction has forced the database file (see {@link CheckpointSync}
  * for what H2 does and does not sync by itself). Concurrent commits and settlements share syncs
- * ({@link GroupCommit}); {@link #syncCount()} tells how many passes ran.
+ * ({@link GroupCommit}); {@link #syncCount()} tells how many passes ran. Notice reports and
+ * flushes are synced the same way; a message whose rows are deleted (every recipient settled,
+ * no notice owed: see {@link Settlements} and {@link Notices}) loses its body only after that
+ * deletion is synced.
  *
  * <p>Several processes may open the same queue at once (the relay, {@code mta queue list}, a
  * {@code sendmail} command): H2 serves the file from the first of them over loopback.
@@ -237,9 +242,6 @@ public final class H2MessageStore implements MessageStore {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(settlement, "settlement");
-        if (settlement instanceof Settlement.Deferred deferred && deferred.nextAttempt() == null) {
-            throw new IllegalArgumentException("a deferral needs its next attempt time");
-        }
         Settlements.Outcome outcome = withConnection("settle " + recipient,
                 c -> Settlements.settle(c, recipient, owner, settlement, clock.instant()));
         if (outcome == Settlements.Outcome.NOT_HELD) {
@@ -247,15 +249,58 @@ public final class H2MessageStore implements MessageStore {
         }
         groupCommit.awaitDurable();
         if (outcome == Settlements.Outcome.MESSAGE_DONE) {
-            // Only now that the deletion of the rows is durable may the body go.
-            try {
-                spool.deleteBody(recipient.message());
-            } catch (IOException e) {
-                LOG.warn("could not delete the body of settled message {} (recovery will): {}", recipient.message(),
-                        e.toString());
-            }
+            deleteBodyOfFinished(recipient.message());
         }
         return true;
+    }
+
+    @Override
+    public List<PendingNotices> pendingNotices(Instant now, Duration delayWarningAfter, int limit)
+            throws StoreException {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(delayWarningAfter, "delayWarningAfter");
+        if (limit < 1 || delayWarningAfter.isNegative()) {
+            throw new IllegalArgumentException("pendingNotices needs a positive limit and a delay that is not negative");
+        }
+        Instant delayCutoff = now.minus(delayWarningAfter);
+        return withConnection("read the pending notices", c -> Notices.pending(c, delayCutoff, limit));
+    }
+
+    @Override
+    public void noticesSent(QueueId message, List<Integer> indexes, NoticeKind kind) throws StoreException {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(kind, "kind");
+        List<Integer> recipients = List.copyOf(indexes);
+        if (recipients.isEmpty()) {
+            return;
+        }
+        Notices.Outcome outcome = withConnection("record the " + kind + " notices of " + message,
+                c -> Notices.sent(c, message, recipients, kind));
+        // Synced even when nothing changed: an earlier report whose sync failed may be what
+        // changed it, and the caller must not go on before it is durable.
+        groupCommit.awaitDurable();
+        if (outcome == Notices.Outcome.MESSAGE_DONE) {
+            deleteBodyOfFinished(message);
+        }
+    }
+
+    @Override
+    public int flush(Optional<QueueId> message, Instant now) throws StoreException {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(now, "now");
+        int due = withConnection("flush " + message.map(QueueId::value).orElse("the queue"),
+                c -> Flush.makeDue(c, message, now));
+        groupCommit.awaitDurable();
+        return due;
+    }
+
+    /** Only once the deletion of the rows is durable may the body go. */
+    private void deleteBodyOfFinished(QueueId message) {
+        try {
+            spool.deleteBody(message);
+        } catch (IOException e) {
+            LOG.warn("could not delete the body of finished message {} (recovery will): {}", message, e.toString());
+        }
     }
 
     /** Sync passes run so far; with group commit this grows slower than {@link #syncRequests()}. */

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Leases due recipients to a worker. A recipient is due when it is QUEUED or DEFERRED, its next
  * attempt is not after now, and it has no live lease; a lease that expired (its worker died)
- * makes it due again. Taking a lease is a conditional UPDATE that repeats the whole "due" test:
+ * makes it due again. A settled recipient is never due, even while its message stays queued
+ * for a notice it owes. Taking a lease is a conditional UPDATE that repeats the whole "due" test:
  * when two claimers pick the same row, H2 makes the second wait for the first's row lock and
  * then re-evaluates the condition against the committed row, so only one of them gets it.
  */

@@ -4,6 +4,7 @@ import dev.mta.queue.Envelope;
 import dev.mta.queue.EnvelopeRecipient;
 import dev.mta.queue.MessageDetail;
 import dev.mta.queue.MessageSummary;
+import dev.mta.queue.NoticeKind;
 import dev.mta.queue.QueueId;
 import dev.mta.queue.RecipientState;
 import dev.mta.queue.RecipientStatus;
@@ -34,8 +35,8 @@ final class MessageRows {
             throws SQLException {
         try (PreparedStatement message = connection.prepareStatement("""
                 INSERT INTO message(id, sender, body_type, smtp_utf8, dsn_return, dsn_envelope_id,
-                    client_address, client_helo, client_user, received_at, queued_at, body_size)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    client_address, client_helo, client_user, received_at, queued_at, body_size, origin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             message.setString(1, id.value());
             message.setString(2, envelope.sender());
             message.setString(3, envelope.bodyType().name());
@@ -48,6 +49,7 @@ final class MessageRows {
             Timestamps.set(message, 10, envelope.receivedAt());
             Timestamps.set(message, 11, queuedAt);
             message.setLong(12, size);
+            message.setString(13, envelope.origin().name());
             message.executeUpdate();
         }
         try (PreparedStatement recipient = connection.prepareStatement("""
@@ -106,7 +108,7 @@ final class MessageRows {
         return Optional.of(new MessageDetail(id, stored.get().envelope(), stored.get().size(), statuses));
     }
 
-    /** Every message in the queue with its recipients, oldest first. */
+    /** Every message in the queue with all its recipients, settled ones included, oldest first. */
     static List<MessageSummary> list(Connection connection) throws SQLException {
         Map<String, SummaryBuilder> messages = new LinkedHashMap<>();
         try (Statement statement = connection.createStatement();
@@ -156,7 +158,8 @@ final class MessageRows {
                         Optional.ofNullable(message.getString("dsn_envelope_id")),
                         new Envelope.ClientInfo(message.getString("client_address"), message.getString("client_helo"),
                                 Optional.ofNullable(message.getString("client_user"))),
-                        Timestamps.get(message, "received_at")), message.getLong("body_size")));
+                        Timestamps.get(message, "received_at"),
+                        Envelope.Origin.valueOf(message.getString("origin"))), message.getLong("body_size")));
             }
         }
     }
@@ -182,7 +185,36 @@ final class MessageRows {
                 state,
                 rows.getInt("attempts"),
                 state.isSettled() ? Optional.empty() : Timestamps.optional(rows, "next_attempt"),
-                Optional.ofNullable(rows.getString("last_reply")));
+                Timestamps.optional(rows, "last_attempt"),
+                DiagnosisColumns.LAST.read(rows),
+                Optional.ofNullable(rows.getString("pending_notice")).map(NoticeKind::valueOf),
+                rows.getBoolean("delay_warned"));
+    }
+
+    /**
+     * Whether the message has nothing left to do: every recipient settled and no notice owed.
+     * Only then may it be removed (a DSN quotes the body).
+     */
+    static boolean isFinished(Connection connection, QueueId id) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT COUNT(*) FROM recipient
+                WHERE message_id = ? AND (state NOT IN ('DELIVERED', 'BOUNCED') OR pending_notice IS NOT NULL)""")) {
+            query.setString(1, id.value());
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getInt(1) == 0;
+            }
+        }
+    }
+
+    /** Locks the message row until the transaction ends; false when there is no such message. */
+    static boolean lock(Connection connection, QueueId id) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT id FROM message WHERE id = ? FOR UPDATE")) {
+            query.setString(1, id.value());
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next();
+            }
+        }
     }
 
     private static final class SummaryBuilder {

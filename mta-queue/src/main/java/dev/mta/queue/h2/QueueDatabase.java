@@ -54,7 +54,12 @@ final class QueueDatabase implements AutoCloseable {
                 statement.execute("SET WRITE_DELAY 0");
             }
             requireNoWriteDelay(syncConnection);
-            Schema.ensure(syncConnection);
+            if (Schema.ensure(syncConnection)) {
+                // A created or migrated layout is synced before anything is written against it.
+                try (Statement statement = syncConnection.createStatement()) {
+                    statement.execute("CHECKPOINT SYNC");
+                }
+            }
             JdbcConnectionPool pool = JdbcConnectionPool.create(url, credentials.user(), credentials.password());
             pool.setMaxConnections(connections);
             return new QueueDatabase(pool, new CheckpointSync(factory, syncConnection));

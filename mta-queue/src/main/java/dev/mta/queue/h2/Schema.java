@@ -7,18 +7,26 @@ import java.sql.Statement;
 
 /**
  * The tables. One row per message (the envelope), one per recipient (its own state, attempts,
- * next attempt, last reply and lease, as mox and Postfix keep per-recipient state), one per
- * attempt. Bodies are files, not rows. Deleting a message cascades to its recipients and their
- * attempts.
+ * next attempt, last diagnosis, pending notice and lease, as mox and Postfix keep per-recipient
+ * state), one per attempt. Bodies are files, not rows. Deleting a message cascades to its
+ * recipients and their attempts.
+ *
+ * <p>The layout is built by migrations: version 1's tables, then each step to the next version.
+ * A new database runs them all; an existing one runs those past its version. H2 commits every
+ * DDL statement by itself, so a migration cannot be one transaction: each step is written to be
+ * repeated ({@code IF NOT EXISTS}, updates that only touch rows not yet migrated), and the
+ * version is raised last, so a crash half-way only makes the next start repeat the steps.
  */
 final class Schema {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
-    private static final String[] TABLES = {
-        """
+    private static final String SCHEMA_TABLE = """
         CREATE TABLE IF NOT EXISTS queue_schema (
             version INT NOT NULL
-        )""",
+        )""";
+
+    /** The layout of version 1, unchanged: what the first release created. */
+    private static final String[] VERSION_1 = {
         """
         CREATE TABLE IF NOT EXISTS message (
             id CHAR(12) PRIMARY KEY,
@@ -66,28 +74,96 @@ final class Schema {
         )""",
     };
 
+    /**
+     * Version 2: per-recipient diagnosis (status, remote MTA) and notices, the origin of a
+     * message, and the diagnosis per attempt.
+     */
+    private static final String[] TO_VERSION_2 = {
+        "ALTER TABLE message ADD COLUMN IF NOT EXISTS origin VARCHAR(20) DEFAULT 'SUBMITTED' NOT NULL",
+        "ALTER TABLE recipient ADD COLUMN IF NOT EXISTS last_status VARCHAR(11)",
+        "ALTER TABLE recipient ADD COLUMN IF NOT EXISTS last_remote_mta VARCHAR",
+        "ALTER TABLE recipient ADD COLUMN IF NOT EXISTS last_attempt TIMESTAMP(9) WITH TIME ZONE",
+        // FAILURE or SUCCESS while that DSN is owed; the message stays until it is sent.
+        "ALTER TABLE recipient ADD COLUMN IF NOT EXISTS pending_notice VARCHAR(10)",
+        "ALTER TABLE recipient ADD COLUMN IF NOT EXISTS delay_warned BOOLEAN DEFAULT FALSE NOT NULL",
+        "ALTER TABLE attempt ADD COLUMN IF NOT EXISTS status VARCHAR(11)",
+        "ALTER TABLE attempt ADD COLUMN IF NOT EXISTS remote_mta VARCHAR",
+        // Version 1 kept only the reply text. A diagnosis needs a text and a status: give an empty
+        // text words, and a missing status the bare class of the outcome (RFC 3463 3.1 X.0.0).
+        "UPDATE attempt SET reply = '(no reply recorded)' WHERE status IS NULL AND TRIM(reply) = ''",
+        """
+        UPDATE attempt SET status = CASE outcome WHEN 'DELIVERED' THEN '2.0.0' WHEN 'BOUNCED' THEN '5.0.0'
+            ELSE '4.0.0' END
+        WHERE status IS NULL""",
+        "ALTER TABLE attempt ALTER COLUMN status SET NOT NULL",
+        // Version 1 had no notifier: a bounced recipient still queued never had its failure reported.
+        """
+        UPDATE recipient SET pending_notice = 'FAILURE'
+        WHERE state = 'BOUNCED' AND last_status IS NULL AND pending_notice IS NULL""",
+        """
+        UPDATE recipient r SET last_attempt = COALESCE(
+            (SELECT MAX(a.attempted_at) FROM attempt a WHERE a.message_id = r.message_id AND a.recipient_idx = r.idx),
+            (SELECT m.queued_at FROM message m WHERE m.id = r.message_id))
+        WHERE last_reply IS NOT NULL AND last_status IS NULL""",
+        """
+        UPDATE recipient SET last_reply = '(no reply recorded)'
+        WHERE last_reply IS NOT NULL AND last_status IS NULL AND TRIM(last_reply) = ''""",
+        """
+        UPDATE recipient SET last_status = CASE state WHEN 'DELIVERED' THEN '2.0.0' WHEN 'BOUNCED' THEN '5.0.0'
+            ELSE '4.0.0' END
+        WHERE last_reply IS NOT NULL AND last_status IS NULL""",
+        // What pendingNotices asks first: recipients with a FAILURE or SUCCESS notice owed.
+        "CREATE INDEX IF NOT EXISTS recipient_pending_notice ON recipient(pending_notice)",
+    };
+
+    /** Step {@code i} leads from version {@code i + 1} to {@code i + 2}. */
+    private static final String[][] MIGRATIONS = {TO_VERSION_2};
+
     private Schema() {
     }
 
     /**
-     * Creates missing tables and checks the schema version, so that an older relay never writes
-     * to a queue laid out by a newer one.
+     * Creates or migrates the tables to {@link #VERSION}, and refuses a database of a newer
+     * version, so that an older relay never writes to a queue laid out by a newer one (an older
+     * relay likewise refuses this version). Returns whether anything was changed; the caller
+     * syncs it.
      */
-    static void ensure(Connection connection) throws SQLException {
+    static boolean ensure(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            for (String table : TABLES) {
-                statement.execute(table);
+            statement.execute(SCHEMA_TABLE);
+            Integer found = version(statement);
+            if (found != null && found > VERSION) {
+                throw new SQLException("the queue database has schema version " + found
+                        + " and this relay knows versions up to " + VERSION + "; run the newer relay");
             }
-            try (ResultSet rows = statement.executeQuery("SELECT MAX(version) FROM queue_schema")) {
-                rows.next();
-                int found = rows.getInt(1);
-                if (rows.wasNull()) {
-                    statement.execute("INSERT INTO queue_schema(version) VALUES (" + VERSION + ")");
-                } else if (found != VERSION) {
-                    throw new SQLException("the queue database has schema version " + found
-                            + " and this relay knows version " + VERSION);
+            if (found != null && found == VERSION) {
+                return false;
+            }
+            if (found == null) {
+                for (String ddl : VERSION_1) {
+                    statement.execute(ddl);
                 }
             }
+            for (int from = found == null ? 1 : found; from < VERSION; from++) {
+                for (String step : MIGRATIONS[from - 1]) {
+                    statement.execute(step);
+                }
+            }
+            if (found == null) {
+                statement.execute("INSERT INTO queue_schema(version) VALUES (" + VERSION + ")");
+            } else {
+                statement.execute("UPDATE queue_schema SET version = " + VERSION);
+            }
+            return true;
+        }
+    }
+
+    /** The schema version, or null for a database without one (new). */
+    static Integer version(Statement statement) throws SQLException {
+        try (ResultSet rows = statement.executeQuery("SELECT MAX(version) FROM queue_schema")) {
+            rows.next();
+            int found = rows.getInt(1);
+            return rows.wasNull() ? null : found;
         }
     }
 }

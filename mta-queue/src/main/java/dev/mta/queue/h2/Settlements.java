@@ -1,5 +1,6 @@
 package dev.mta.queue.h2;
 
+import dev.mta.queue.NoticeKind;
 import dev.mta.queue.RecipientRef;
 import dev.mta.queue.RecipientState;
 import dev.mta.queue.Settlement;
@@ -10,10 +11,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 
 /**
- * Records the outcome of an attempt, in one transaction: the recipient's new state, attempts
- * and last reply, a history row, and the removal of the message once every recipient is
- * settled. The message row is locked first, so two workers settling the last two recipients of
- * one message at once are serialized and the second one sees that nothing is left.
+ * Records the outcome of an attempt, in one transaction: the recipient's new state, attempts,
+ * diagnosis and the notice it owes, a history row, and the removal of the message once every
+ * recipient is settled and no notice is owed. The message row is locked first, so two workers
+ * settling the last two recipients of one message at once are serialized and the second one
+ * sees that nothing is left.
+ *
+ * <p>The pending notice is written in the same transaction as the settlement, so a crash can
+ * never leave a bounced recipient whose failure DSN is forgotten.
  *
  * <p>Only the lease owner may settle. A lease that expired but that no other worker took over is
  * still the owner's: refusing it would only deliver the message twice.
@@ -25,16 +30,16 @@ final class Settlements {
     enum Outcome {
         /** The caller does not hold the lease (or the recipient is gone): nothing changed. */
         NOT_HELD,
-        /** Recorded; the message still has unsettled recipients. */
+        /** Recorded; the message still has unsettled recipients or notices owed. */
         RECORDED,
-        /** Recorded, and it was the last unsettled recipient: the message rows are deleted. */
+        /** Recorded, and the message had nothing left to do: its rows are deleted. */
         MESSAGE_DONE
     }
 
     static Outcome settle(Connection connection, RecipientRef ref, String owner, Settlement settlement, Instant now)
             throws SQLException {
         return Transactions.inTransaction(connection, c -> {
-            if (!lockMessage(c, ref) || !holdsLease(c, ref, owner)) {
+            if (!MessageRows.lock(c, ref.message()) || !holdsLease(c, ref, owner)) {
                 return Outcome.NOT_HELD;
             }
             RecipientState state = switch (settlement) {
@@ -42,34 +47,33 @@ final class Settlements {
                 case Settlement.Deferred deferred -> RecipientState.DEFERRED;
                 case Settlement.Bounced bounced -> RecipientState.BOUNCED;
             };
+            NoticeKind notice = switch (settlement) {
+                case Settlement.Delivered delivered -> delivered.successNotice() ? NoticeKind.SUCCESS : null;
+                case Settlement.Deferred deferred -> null;
+                case Settlement.Bounced bounced -> bounced.failureNotice() ? NoticeKind.FAILURE : null;
+            };
             Instant nextAttempt = settlement instanceof Settlement.Deferred deferred ? deferred.nextAttempt() : null;
             try (PreparedStatement update = c.prepareStatement("""
-                    UPDATE recipient SET state = ?, attempts = attempts + 1, next_attempt = ?, last_reply = ?,
+                    UPDATE recipient SET state = ?, attempts = attempts + 1, next_attempt = ?,
+                        last_status = ?, last_reply = ?, last_remote_mta = ?, last_attempt = ?, pending_notice = ?,
                         lease_owner = NULL, lease_expires = NULL
                     WHERE message_id = ? AND idx = ?""")) {
                 update.setString(1, state.name());
                 Timestamps.set(update, 2, nextAttempt);
-                update.setString(3, settlement.reply());
-                update.setString(4, ref.message().value());
-                update.setInt(5, ref.index());
+                DiagnosisColumns.set(update, 3, settlement.diagnosis());
+                Timestamps.set(update, 6, now);
+                update.setString(7, notice == null ? null : notice.name());
+                update.setString(8, ref.message().value());
+                update.setInt(9, ref.index());
                 update.executeUpdate();
             }
-            AttemptRows.insert(c, ref, now, owner, state, settlement.reply());
-            if (state.isSettled() && unsettledRecipients(c, ref) == 0) {
+            AttemptRows.insert(c, ref, now, owner, state, settlement.diagnosis());
+            if (state.isSettled() && MessageRows.isFinished(c, ref.message())) {
                 MessageRows.delete(c, ref.message());
                 return Outcome.MESSAGE_DONE;
             }
             return Outcome.RECORDED;
         });
-    }
-
-    private static boolean lockMessage(Connection connection, RecipientRef ref) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT id FROM message WHERE id = ? FOR UPDATE")) {
-            query.setString(1, ref.message().value());
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next();
-            }
-        }
     }
 
     private static boolean holdsLease(Connection connection, RecipientRef ref, String owner) throws SQLException {
@@ -81,17 +85,6 @@ final class Settlements {
                 return rows.next()
                         && !RecipientState.valueOf(rows.getString("state")).isSettled()
                         && owner.equals(rows.getString("lease_owner"));
-            }
-        }
-    }
-
-    private static int unsettledRecipients(Connection connection, RecipientRef ref) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT COUNT(*) FROM recipient WHERE message_id = ? AND state NOT IN ('DELIVERED', 'BOUNCED')")) {
-            query.setString(1, ref.message().value());
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
             }
         }
     }

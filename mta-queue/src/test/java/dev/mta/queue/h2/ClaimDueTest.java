@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mta.queue.ClaimedRecipient;
 import dev.mta.queue.QueueId;
 import dev.mta.queue.RecipientRef;
-import dev.mta.queue.Settlement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +58,7 @@ class ClaimDueTest {
         QueueId id = Queueing.queue(store, Envelopes.to("bob@example.net"), Queueing.body(1));
         RecipientRef bob = new RecipientRef(id, 0);
         store.claimDue(NOW, 1, "worker-1", LEASE);
-        store.settle(bob, "worker-1", new Settlement.Deferred("451 4.7.1 try later", NOW.plusSeconds(600)));
+        store.settle(bob, "worker-1", Outcomes.deferred("451 4.7.1 try later", NOW.plusSeconds(600)));
 
         assertThat(store.claimDue(NOW.plusSeconds(599), 10, "worker-2", LEASE)).isEmpty();
         assertThat(store.claimDue(NOW.plusSeconds(600), 10, "worker-2", LEASE))
@@ -75,7 +74,7 @@ class ClaimDueTest {
         // Defer them so that the last queued becomes due first.
         store.claimDue(NOW, 10, "setup", LEASE);
         for (int i = 0; i < 4; i++) {
-            store.settle(dueOrder.get(i), "setup", new Settlement.Deferred("451 later", NOW.plusSeconds(100 - i)));
+            store.settle(dueOrder.get(i), "setup", Outcomes.deferred("451 later", NOW.plusSeconds(100 - i)));
         }
 
         List<ClaimedRecipient> claimed = store.claimDue(NOW.plusSeconds(200), 3, "worker-1", LEASE);

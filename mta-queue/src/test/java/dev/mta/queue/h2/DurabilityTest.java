@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mta.queue.MessageSummary;
+import dev.mta.queue.NoticeKind;
+import dev.mta.queue.PendingNotice;
 import dev.mta.queue.QueueId;
 import dev.mta.queue.h2.child.CommitThenHalt;
 import dev.mta.queue.h2.child.PlainH2CommitThenHalt;
+import dev.mta.queue.h2.child.SettleThenHalt;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,6 +17,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +30,29 @@ import org.junit.jupiter.api.io.TempDir;
 class DurabilityTest {
     @TempDir
     Path data;
+
+    /**
+     * A bounce whose failure notice is owed keeps its message and body across a crash; a notice
+     * reported sent stays reported, and its message is gone.
+     */
+    @Test
+    void aPendingNoticeAndAReportThatReturnedSurviveAHaltWithoutClose() throws Exception {
+        ChildJvm.Result child = new ChildJvm().run(SettleThenHalt.class, data);
+
+        assertThat(child.exitCode()).as(child.output()).isZero();
+        QueueId kept = new QueueId(child.tagged("kept ").getFirst());
+        QueueId reported = new QueueId(child.tagged("reported ").getFirst());
+        try (H2MessageStore reopened = H2MessageStore.open(H2StoreSettings.defaults(data))) {
+            assertThat(reopened.pendingNotices(Instant.now(), Duration.ofDays(1), 10)).singleElement()
+                    .satisfies(message -> {
+                        assertThat(message.message()).isEqualTo(kept);
+                        assertThat(message.recipients()).extracting(PendingNotice::kind).containsExactly(NoticeKind.FAILURE);
+                    });
+            assertThat(reopened.openBody(kept)).hasContent("Subject: to kept@example.net\r\n\r\nbody\r\n");
+            assertThat(reopened.find(reported)).isEmpty();
+            assertThat(data.resolve("queue/bodies").resolve(reported.value())).doesNotExist();
+        }
+    }
 
     @Test
     void everyCommitThatReturnedSurvivesAHaltWithoutClose() throws Exception {

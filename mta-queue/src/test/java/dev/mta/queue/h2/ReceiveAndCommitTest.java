@@ -120,8 +120,10 @@ class ReceiveAndCommitTest {
         QueueId id = Queueing.queue(store, Envelopes.to("bob@example.net", "carol@example.com"), Queueing.body(4));
 
         assertThat(store.find(id).orElseThrow().recipients()).containsExactly(
-                new RecipientStatus(0, "bob@example.net", RecipientState.QUEUED, 0, Optional.of(Queueing.NOW), Optional.empty()),
-                new RecipientStatus(1, "carol@example.com", RecipientState.QUEUED, 0, Optional.of(Queueing.NOW), Optional.empty()));
+                new RecipientStatus(0, "bob@example.net", RecipientState.QUEUED, 0, Optional.of(Queueing.NOW),
+                        Optional.empty(), Optional.empty(), Optional.empty(), false),
+                new RecipientStatus(1, "carol@example.com", RecipientState.QUEUED, 0, Optional.of(Queueing.NOW),
+                        Optional.empty(), Optional.empty(), Optional.empty(), false));
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.mta.queue.QueueId;
 import dev.mta.queue.RecipientRef;
 import dev.mta.queue.RecipientState;
 import dev.mta.queue.RecipientStatus;
-import dev.mta.queue.Settlement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +35,8 @@ class RestartTest {
                     Queueing.body(1));
             second = Queueing.queue(store, Envelopes.to("erin@example.net"), Queueing.body(2));
             store.claimDue(NOW, 10, "worker-1", LEASE);
-            store.settle(new RecipientRef(first, 0), "worker-1", new Settlement.Delivered("250 2.0.0 ok"));
-            store.settle(new RecipientRef(first, 1), "worker-1", new Settlement.Deferred("451 4.3.0 later", retry));
+            store.settle(new RecipientRef(first, 0), "worker-1", Outcomes.delivered("250 2.0.0 ok"));
+            store.settle(new RecipientRef(first, 1), "worker-1", Outcomes.deferred("451 4.3.0 later", retry));
             before = store.find(first).orElseThrow();
         }
 
@@ -45,10 +44,11 @@ class RestartTest {
             assertThat(store.find(first)).contains(before);
             assertThat(before.recipients()).containsExactly(
                     new RecipientStatus(0, "bob@example.net", RecipientState.DELIVERED, 1, Optional.empty(),
-                            Optional.of("250 2.0.0 ok")),
+                            Optional.of(NOW), Optional.of(Outcomes.reply("250 2.0.0 ok")), Optional.empty(), false),
                     new RecipientStatus(1, "carol@example.com", RecipientState.DEFERRED, 1, Optional.of(retry),
-                            Optional.of("451 4.3.0 later")),
-                    new RecipientStatus(2, "dave@example.org", RecipientState.QUEUED, 0, Optional.of(NOW), Optional.empty()));
+                            Optional.of(NOW), Optional.of(Outcomes.reply("451 4.3.0 later")), Optional.empty(), false),
+                    new RecipientStatus(2, "dave@example.org", RecipientState.QUEUED, 0, Optional.of(NOW),
+                            Optional.empty(), Optional.empty(), Optional.empty(), false));
             assertThat(store.attempts(first)).extracting(Attempt::outcome)
                     .containsExactly(RecipientState.DELIVERED, RecipientState.DEFERRED);
             assertThat(store.openBody(first)).hasContent(Queueing.body(1));
@@ -68,7 +68,7 @@ class RestartTest {
             List<ClaimedRecipient> claimed = store.claimDue(NOW.plusSeconds(1), 10, "worker-of-the-new-run", LEASE);
 
             assertThat(claimed).extracting(ClaimedRecipient::ref).containsExactly(new RecipientRef(id, 0));
-            assertThat(store.settle(new RecipientRef(id, 0), "worker-of-the-old-run", new Settlement.Delivered("250")))
+            assertThat(store.settle(new RecipientRef(id, 0), "worker-of-the-old-run", Outcomes.delivered("250")))
                     .isFalse();
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mta.queue.Attempt;
 import dev.mta.queue.ClaimedRecipient;
+import dev.mta.queue.Diagnosis;
 import dev.mta.queue.QueueId;
 import dev.mta.queue.RecipientRef;
 import dev.mta.queue.RecipientState;
@@ -48,7 +49,7 @@ class SettleTest {
     void onlyTheLeaseHolderMaySettle() throws Exception {
         store.claimDue(NOW, 10, "worker-1", LEASE);
 
-        assertThat(store.settle(bob, "worker-2", new Settlement.Delivered("250 ok"))).isFalse();
+        assertThat(store.settle(bob, "worker-2", Outcomes.delivered("250 ok"))).isFalse();
         assertThat(status(0).state()).isEqualTo(RecipientState.QUEUED);
         assertThat(status(0).attempts()).isZero();
         assertThat(store.attempts(id)).isEmpty();
@@ -56,7 +57,7 @@ class SettleTest {
 
     @Test
     void aRecipientThatWasNeverClaimedCannotBeSettled() throws Exception {
-        assertThat(store.settle(bob, "worker-1", new Settlement.Delivered("250 ok"))).isFalse();
+        assertThat(store.settle(bob, "worker-1", Outcomes.delivered("250 ok"))).isFalse();
     }
 
     @Test
@@ -64,8 +65,8 @@ class SettleTest {
         store.claimDue(NOW, 10, "slow-worker", LEASE);
         store.claimDue(NOW.plus(LEASE), 10, "worker-2", LEASE);
 
-        assertThat(store.settle(bob, "slow-worker", new Settlement.Delivered("250 ok"))).isFalse();
-        assertThat(store.settle(bob, "worker-2", new Settlement.Delivered("250 ok"))).isTrue();
+        assertThat(store.settle(bob, "slow-worker", Outcomes.delivered("250 ok"))).isFalse();
+        assertThat(store.settle(bob, "worker-2", Outcomes.delivered("250 ok"))).isTrue();
     }
 
     @Test
@@ -73,10 +74,11 @@ class SettleTest {
         store.claimDue(NOW, 10, "worker-1", LEASE);
         Instant retry = NOW.plus(Duration.ofMinutes(15));
 
-        assertThat(store.settle(bob, "worker-1", new Settlement.Deferred("451 4.7.1 greylisted", retry))).isTrue();
+        assertThat(store.settle(bob, "worker-1", Outcomes.deferred("451 4.7.1 greylisted", retry))).isTrue();
 
         assertThat(status(0)).isEqualTo(new RecipientStatus(0, "bob@example.net", RecipientState.DEFERRED, 1,
-                Optional.of(retry), Optional.of("451 4.7.1 greylisted")));
+                Optional.of(retry), Optional.of(NOW), Optional.of(Outcomes.reply("451 4.7.1 greylisted")),
+                Optional.empty(), false));
         assertThat(store.claimDue(retry.minusMillis(1), 10, "worker-2", LEASE))
                 .extracting(ClaimedRecipient::ref).doesNotContain(bob);
         assertThat(store.claimDue(retry, 10, "worker-2", LEASE))
@@ -88,10 +90,11 @@ class SettleTest {
     void aDeliveredRecipientIsSettledWhileTheOthersStayQueued() throws Exception {
         store.claimDue(NOW, 10, "worker-1", LEASE);
 
-        store.settle(bob, "worker-1", new Settlement.Delivered("250 2.0.0 queued as 42"));
+        store.settle(bob, "worker-1", Outcomes.delivered("250 2.0.0 queued as 42"));
 
         assertThat(status(0)).isEqualTo(new RecipientStatus(0, "bob@example.net", RecipientState.DELIVERED, 1,
-                Optional.empty(), Optional.of("250 2.0.0 queued as 42")));
+                Optional.empty(), Optional.of(NOW), Optional.of(Outcomes.reply("250 2.0.0 queued as 42")),
+                Optional.empty(), false));
         assertThat(status(1).state()).isEqualTo(RecipientState.QUEUED);
         assertThat(store.list()).hasSize(1);
     }
@@ -99,32 +102,48 @@ class SettleTest {
     @Test
     void aSettledRecipientCannotBeSettledAgain() throws Exception {
         store.claimDue(NOW, 10, "worker-1", LEASE);
-        store.settle(bob, "worker-1", new Settlement.Bounced("550 5.1.1 no such user"));
+        store.settle(bob, "worker-1", Outcomes.bounced("550 5.1.1 no such user"));
 
-        assertThat(store.settle(bob, "worker-1", new Settlement.Delivered("250 ok"))).isFalse();
+        assertThat(store.settle(bob, "worker-1", Outcomes.delivered("250 ok"))).isFalse();
         assertThat(status(0).state()).isEqualTo(RecipientState.BOUNCED);
     }
 
     @Test
     void everySettledAttemptIsWrittenToTheHistory() throws Exception {
         store.claimDue(NOW, 10, "worker-1", LEASE);
-        store.settle(bob, "worker-1", new Settlement.Deferred("421 4.4.2 timeout", NOW.plusSeconds(60)));
+        store.settle(bob, "worker-1", Outcomes.deferred("421 4.4.2 timeout", NOW.plusSeconds(60)));
         store.claimDue(NOW.plusSeconds(60), 10, "worker-2", LEASE);
-        store.settle(bob, "worker-2", new Settlement.Delivered("250 ok"));
+        store.settle(bob, "worker-2", Outcomes.delivered("250 ok"));
 
         assertThat(store.attempts(id)).containsExactly(
-                new Attempt(bob, NOW, "worker-1", RecipientState.DEFERRED, "421 4.4.2 timeout"),
-                new Attempt(bob, NOW, "worker-2", RecipientState.DELIVERED, "250 ok"));
+                new Attempt(bob, NOW, "worker-1", RecipientState.DEFERRED, Outcomes.reply("421 4.4.2 timeout")),
+                new Attempt(bob, NOW, "worker-2", RecipientState.DELIVERED, Outcomes.reply("250 ok")));
         assertThat(status(0).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void theDiagnosisIsKeptAsTheRecipientsLastAndInTheHistoryWithOrWithoutARemoteMta() throws Exception {
+        store.claimDue(NOW, 10, "worker-1", LEASE);
+        Diagnosis local = Diagnosis.local("4.4.1", "connect to mx.example.net[192.0.2.25]:25: Connection refused");
+        Diagnosis remote = Diagnosis.remote("5.7.1", "554-5.7.1 rejected\r\n554 5.7.1 policy", "mx.example.com");
+        store.settle(bob, "worker-1", new Settlement.Deferred(local, NOW.plusSeconds(300)));
+        store.settle(carol, "worker-1", new Settlement.Bounced(remote, false));
+
+        assertThat(status(0).diagnosis()).contains(local);
+        assertThat(status(0).lastAttempt()).contains(NOW);
+        assertThat(store.attempts(id)).extracting(Attempt::recipient, Attempt::diagnosis).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(bob, local),
+                org.assertj.core.groups.Tuple.tuple(carol, new Diagnosis("5.7.1", "554-5.7.1 rejected 554 5.7.1 policy",
+                        Optional.of("mx.example.com"))));
     }
 
     @Test
     void theMessageAndItsBodyAreRemovedOnceEveryRecipientIsSettled() throws Exception {
         store.claimDue(NOW, 10, "worker-1", LEASE);
-        store.settle(bob, "worker-1", new Settlement.Delivered("250 ok"));
+        store.settle(bob, "worker-1", Outcomes.delivered("250 ok"));
         assertThat(data.resolve("queue/bodies").resolve(id.value())).exists();
 
-        store.settle(carol, "worker-1", new Settlement.Bounced("550 5.1.1 unknown"));
+        store.settle(carol, "worker-1", Outcomes.bounced("550 5.1.1 unknown"));
 
         assertThat(store.find(id)).isEmpty();
         assertThat(store.list()).isEmpty();
@@ -157,14 +176,14 @@ class SettleTest {
         store.claimDue(NOW, 10, "worker-1", LEASE);
         long before = store.syncRequests();
 
-        store.settle(bob, "worker-1", new Settlement.Delivered("250 ok"));
+        store.settle(bob, "worker-1", Outcomes.delivered("250 ok"));
 
         assertThat(store.syncRequests()).isEqualTo(before + 1);
     }
 
     private boolean settle(RecipientRef ref, String owner) {
         try {
-            return store.settle(ref, owner, new Settlement.Delivered("250 ok"));
+            return store.settle(ref, owner, Outcomes.delivered("250 ok"));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

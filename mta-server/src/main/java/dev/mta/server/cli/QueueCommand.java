@@ -47,7 +47,11 @@ final class QueueCommand implements Runnable {
         }
     }
 
-    /** The mailq layout: id, size, arrival, sender; then each unsettled recipient and why it waits. */
+    /**
+     * The mailq layout: id, size, arrival, sender; then each unsettled recipient and why it waits,
+     * and each settled one whose DSN is still owed ({@code [bounced, notice pending]}): such a
+     * message stays queued, with its body, until the notice is sent.
+     */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List queued messages, oldest first.")
     static final class List implements Callable<Integer> {
         @Mixin
@@ -72,11 +76,12 @@ final class QueueCommand implements Runnable {
                     out.printf("%-12s %9d %-20s %s%n", message.id(), message.size(), TIME.format(message.receivedAt()),
                             message.sender().isEmpty() ? "MAILER-DAEMON" : message.sender());
                     for (RecipientStatus recipient : message.recipients()) {
-                        if (recipient.state().isSettled()) {
+                        if (recipient.state().isSettled() && recipient.pendingNotice().isEmpty()) {
                             continue;
                         }
                         recipient.lastReply().ifPresent(reply -> out.println("(" + reply + ")"));
-                        out.printf("%44s%s  [%s]%n", "", recipient.address(), recipient.state().name().toLowerCase(Locale.ROOT));
+                        out.printf("%44s%s  [%s%s]%n", "", recipient.address(), recipient.state().name().toLowerCase(Locale.ROOT),
+                                recipient.pendingNotice().isPresent() ? ", notice pending" : "");
                         recipients++;
                     }
                     out.println();
@@ -127,9 +132,11 @@ final class QueueCommand implements Runnable {
                 envelope.dsnEnvelopeId().ifPresent(envid -> out.println("dsn-envid: " + envid));
                 out.println("recipients:");
                 for (RecipientStatus recipient : message.recipients()) {
-                    out.printf("  %s  state=%s attempts=%d%s%s%n", recipient.address(),
+                    out.printf("  %s  state=%s attempts=%d%s%s%s%n", recipient.address(),
                             recipient.state().name().toLowerCase(Locale.ROOT), recipient.attempts(),
                             recipient.nextAttempt().map(t -> " next=" + t).orElse(""),
+                            recipient.pendingNotice().map(k -> " notice-pending=" + k.name().toLowerCase(Locale.ROOT))
+                                    .orElse(""),
                             recipient.lastReply().map(r -> " reply=\"" + r + "\"").orElse(""));
                 }
                 return ExitCodes.OK;

@@ -2,6 +2,11 @@ package dev.mta.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mta.queue.Diagnosis;
+import dev.mta.queue.MessageStore;
+import dev.mta.queue.QueueId;
+import dev.mta.queue.RecipientRef;
+import dev.mta.queue.Settlement;
 import dev.mta.security.users.UsersFile;
 import dev.mta.server.TestRelay;
 import dev.mta.testsupport.smtp.SmtpReply;
@@ -13,6 +18,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -130,6 +137,38 @@ class CliTest {
         assertThat(afterStop.out()).contains("two@example.com  state=queued attempts=0");
         Result listAfterStop = run(concat(args("queue", "list", "-c", CONFIG), options));
         assertThat(listAfterStop.out()).contains(id).contains("in 1 Request, 2 Recipients.");
+    }
+
+    /** A message whose recipients are settled but whose DSN is owed is still queued, and shown so. */
+    @Test
+    void queueListAndShowABouncedRecipientWhoseNoticeIsPending(@TempDir Path dir) throws Exception {
+        TestRelay.Builder builder = TestRelay.in(dir);
+        List<String> options = new ArrayList<>();
+        try (TestRelay relay = builder.start()) {
+            for (String override : builder.overrides()) {
+                options.add("-o");
+                options.add(override);
+            }
+            QueueId id;
+            try (SmtpTestClient client = relay.connect("relay")) {
+                client.readReply();
+                client.ehlo("client.test");
+                client.command("MAIL FROM:<sender@example.org>");
+                client.command("RCPT TO:<gone@example.net>");
+                id = TestRelay.queueIdFrom(client.data("Subject: bounced\r\n\r\nhi\r\n").text());
+            }
+            MessageStore store = relay.store();
+            store.claimDue(Instant.now().plusSeconds(1), 10, "test-worker", Duration.ofMinutes(1));
+            store.settle(new RecipientRef(id, 0), "test-worker", new Settlement.Bounced(
+                    Diagnosis.remote("5.1.1", "550 5.1.1 <gone@example.net>: user unknown", "mx.example.net"), true));
+
+            Result list = run(concat(args("queue", "list", "-c", CONFIG), options));
+            assertThat(list.code()).as(list.err()).isZero();
+            assertThat(list.out()).contains(id.value()).contains("(550 5.1.1 <gone@example.net>: user unknown)")
+                    .contains("gone@example.net  [bounced, notice pending]");
+            Result show = run(concat(args("queue", "show", id.value(), "-c", CONFIG), options));
+            assertThat(show.out()).contains("gone@example.net  state=bounced attempts=1 notice-pending=failure");
+        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
