@@ -44,7 +44,7 @@ final class DeliveryStatusFields {
         out.append(Folding.field("Final-Recipient", TypedAddress.of(recipient.finalRecipient(), global)));
         out.append(Folding.field("Action", recipient.action().keyword()));
         out.append(Folding.field("Status", recipient.status()));
-        recipient.remoteMta().map(host -> FieldText.clean(host, global).replace(" ", ""))
+        recipient.remoteMta().map(host -> FieldText.hostName(host, global))
                 .filter(host -> !host.isEmpty())
                 .ifPresent(host -> out.append(Folding.field("Remote-MTA", "dns; " + host)));
         recipient.diagnostic().ifPresent(diagnostic -> {

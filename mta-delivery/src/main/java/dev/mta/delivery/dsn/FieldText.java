@@ -72,4 +72,11 @@ final class FieldText {
         }
         return out.toString();
     }
+
+    /** A host name from outside: cleaned, and only its first word, as a name has no spaces. */
+    static String hostName(String text, boolean utf8) {
+        String clean = clean(text, utf8);
+        int space = clean.indexOf(' ');
+        return space < 0 ? clean : clean.substring(0, space);
+    }
 }

@@ -71,7 +71,7 @@ final class Notice {
                 .ifPresent(original -> head.append(" (originally <").append(original).append(">)"));
         head.append(':');
         Optional<DsnDiagnostic> diagnostic = recipient.diagnostic();
-        Optional<String> host = recipient.remoteMta().map(h -> FieldText.clean(h, utf8).replace(" ", ""))
+        Optional<String> host = recipient.remoteMta().map(h -> FieldText.hostName(h, utf8))
                 .filter(h -> !h.isEmpty());
         List<String> reason = diagnostic.map(d -> FieldText.lines(d.text(), utf8)).orElse(List.of());
         if (host.isPresent() && diagnostic.orElse(null) instanceof DsnDiagnostic.SmtpReply && !reason.isEmpty()) {
