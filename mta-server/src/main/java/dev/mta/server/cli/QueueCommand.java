@@ -25,14 +25,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code mta queue list|show}: what is queued, whether or not the relay is running. */
 @Command(name = "queue", mixinStandardHelpOptions = true, description = "Inspect the queue.",
-        subcommands = {QueueCommand.List.class, QueueCommand.Show.class})
+        subcommands = {QueueCommand.List.class, QueueCommand.Show.class, QueueCommand.Flush.class})
 final class QueueCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list or show ID");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list, show ID or flush [ID]");
     }
 
     private static final DateTimeFormatter TIME =
@@ -153,5 +153,43 @@ final class QueueCommand implements Runnable {
             return age.toHours() + "h" + age.toMinutesPart() + "m";
         }
         return age.toMinutes() + "m" + age.toSecondsPart() + "s";
+    }
+
+    /**
+     * Postfix's {@code postqueue -f} / {@code -i ID}: deferred recipients become due now. The
+     * running relay picks them up at its next queue scan (within a second).
+     */
+    @Command(name = "flush", mixinStandardHelpOptions = true,
+            description = "Retry deferred mail now: every message, or the one given.")
+    static final class Flush implements Callable<Integer> {
+        @Mixin
+        ConfigOptions config;
+
+        @Parameters(paramLabel = "ID", arity = "0..1", description = "Queue id; without it, the whole queue.")
+        String id;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws StoreException {
+            Optional<QueueId> queueId = Optional.empty();
+            if (id != null) {
+                try {
+                    queueId = Optional.of(QueueId.parse(id));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandFailure(ExitCodes.USAGE, "not a queue id: " + id);
+                }
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            try (MessageStore store = open(config)) {
+                if (queueId.isPresent() && store.find(queueId.get()).isEmpty()) {
+                    throw new CommandFailure(ExitCodes.DATA_ERROR, "no message " + queueId.get() + " in the queue");
+                }
+                int due = store.flush(queueId, java.time.Instant.now());
+                out.println(due + " recipient" + (due == 1 ? "" : "s") + " due now");
+                return ExitCodes.OK;
+            }
+        }
     }
 }

@@ -131,10 +131,16 @@ class CliTest {
             assertThat(missing.err()).contains("no message AAAAAAAAAAAA");
             assertThat(run(concat(args("queue", "show", "not-an-id", "-c", CONFIG), options)).code()).isEqualTo(64);
         }
+        Result flushOne = run(concat(args("queue", "flush", id, "-c", CONFIG), options));
+        assertThat(flushOne.code()).as(flushOne.err()).isZero();
+        assertThat(flushOne.out()).contains("2 recipients due now");
+        assertThat(run(concat(args("queue", "flush", "AAAAAAAAAAAA", "-c", CONFIG), options)).code()).isEqualTo(65);
         // The relay has stopped: the CLI opens the queue itself.
         Result afterStop = run(concat(args("queue", "show", id, "-c", CONFIG), options));
         assertThat(afterStop.code()).as(afterStop.err()).isZero();
         assertThat(afterStop.out()).contains("two@example.com  state=queued attempts=0");
+        Result flushAll = run(concat(args("queue", "flush", "-c", CONFIG), options));
+        assertThat(flushAll.out()).contains("2 recipients due now");
         Result listAfterStop = run(concat(args("queue", "list", "-c", CONFIG), options));
         assertThat(listAfterStop.out()).contains(id).contains("in 1 Request, 2 Recipients.");
     }
