@@ -144,7 +144,7 @@ final class SmtpConnection extends SimpleChannelInboundHandler<SmtpReply> {
                 return; // timed out or failed otherwise already
             }
             handshaking = false;
-            handshakeTimer.cancel(false);
+            cancel(handshakeTimer);
             if (future.isSuccess()) {
                 SSLSession session = tls.engine().getSession();
                 tlsSession = Optional.of(session);
@@ -206,6 +206,7 @@ final class SmtpConnection extends SimpleChannelInboundHandler<SmtpReply> {
     /** Closes at once, telling nobody. */
     void close() {
         closing = true;
+        handshaking = false;
         conversation = null;
         stopTimers();
         expected.clear();

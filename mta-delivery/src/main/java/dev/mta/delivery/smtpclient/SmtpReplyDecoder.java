@@ -45,7 +45,12 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
             byte[] line = new byte[length];
             in.readBytes(line);
             Optional<SmtpReply> reply = line(line);
-            reply.ifPresent(out::add);
+            if (reply.isPresent()) {
+                // One reply per call: the decoder's caller hands it on before decoding more, so
+                // whoever reads it (the 220 to STARTTLS) sees what still waits undecoded.
+                out.add(reply.get());
+                return;
+            }
         }
     }
 
@@ -55,7 +60,7 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
      * CVE-2011-0411 in reverse).
      */
     boolean holdsUnreadBytes() {
-        return actualReadableBytes() > 0;
+        return actualReadableBytes() > 0 || !lines.isEmpty();
     }
 
     /** One line with its LF; the reply when this was its last line. */

@@ -335,6 +335,10 @@ final class SinkSession implements Runnable {
         }
         if (settings.tlsFailure().isPresent()) {
             if (settings.tlsFailure().get() == TlsHandshakeFailure.GARBAGE) {
+                // Wait for the ClientHello, so the garbage is what the client reads as the answer.
+                if (!in.awaitData()) {
+                    throw new EndSession("closed before the ClientHello");
+                }
                 out.write(NOT_A_SERVER_HELLO);
                 out.flush();
             }
