@@ -5,10 +5,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,27 +32,49 @@ final class SinkSession implements Runnable {
     private static final Pattern RCPT = Pattern.compile("(?i)RCPT TO:\\s*<([^>]*)>(?: +(.*))?");
     private static final Pattern SIZE = Pattern.compile("(?i)SIZE=(\\d{1,18})");
     private static final byte[] END_OF_DATA = ".\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOT_A_SERVER_HELLO =
+            "this is clear text where a TLS ServerHello belongs\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final SmtpSinkServer server;
+    private final SmtpSinkServer.Settings settings;
+    private final SinkScript script;
+    private final SinkConnection connection;
     private Socket socket;
     private LineReader in;
     private OutputStream out;
     private Optional<TlsDetails> tls = Optional.empty();
+    private boolean greetingRefused;
     private String heloName;
+    private boolean extended;
+    private String authenticatedUser;
     private String mailFrom;
     private List<String> mailParameters = List.of();
     private final List<String> recipients = new ArrayList<>();
+    private final Map<String, List<String>> recipientParameters = new LinkedHashMap<>();
 
-    SinkSession(SmtpSinkServer server, Socket socket) {
+    /** Thrown to end the session without a further reply (after 421, a drop, a spoiled handshake). */
+    private static final class EndSession extends IOException {
+        EndSession(String reason) {
+            super(reason);
+        }
+    }
+
+    SinkSession(SmtpSinkServer server, Socket socket, SinkConnection connection) {
         this.server = server;
+        this.settings = server.settings();
+        this.script = server.script();
         this.socket = socket;
+        this.connection = connection;
     }
 
     @Override
     public void run() {
         try {
             attach(socket);
-            reply("220 " + server.hostName() + " ESMTP sink");
+            String greeting = choose(ReplyPoint.GREETING, "220 " + settings.hostName() + " ESMTP sink");
+            // RFC 5321 3.1: after a refusing greeting the server waits for QUIT, answering 503.
+            greetingRefused = !greeting.startsWith("2");
+            send(greeting);
             String line;
             while ((line = readCommand()) != null) {
                 if (!handle(line)) {
@@ -54,34 +82,44 @@ final class SinkSession implements Runnable {
                 }
             }
         } catch (IOException e) {
-            // The client went away or the TLS handshake failed; nothing to record.
+            // The client went away, the TLS handshake failed, or the script ended the session.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            server.closed(socket);
             try {
                 socket.close();
             } catch (IOException e) {
                 // Already closing; nothing more to release.
             }
+            server.closed(socket, connection);
         }
     }
 
     /** Answers one command; false when the session is over. */
-    private boolean handle(String line) throws IOException {
+    private boolean handle(String line) throws IOException, InterruptedException {
         String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
+        if (greetingRefused && !verb.equals("QUIT")) {
+            reply("503 5.5.1 No service");
+            return true;
+        }
         switch (verb) {
             case "EHLO" -> ehlo(line);
             case "HELO" -> helo(line);
+            case "STARTTLS" -> startTls();
+            case "AUTH" -> auth(line);
             case "MAIL" -> mail(line);
             case "RCPT" -> rcpt(line);
             case "DATA" -> data();
             case "RSET" -> {
+                String reply = choose(ReplyPoint.RSET, "250 2.0.0 OK");
                 resetTransaction();
-                reply("250 2.0.0 OK");
+                send(reply);
             }
             case "NOOP" -> reply("250 2.0.0 OK");
-            case "STARTTLS" -> startTls();
             case "QUIT" -> {
-                reply("221 2.0.0 Bye");
+                connection.quit();
+                server.changed();
+                send(choose(ReplyPoint.QUIT, "221 2.0.0 Bye"));
                 return false;
             }
             default -> reply("500 5.5.2 Command not recognised");
@@ -89,40 +127,61 @@ final class SinkSession implements Runnable {
         return true;
     }
 
-    private void ehlo(String line) throws IOException {
+    private void ehlo(String line) throws IOException, InterruptedException {
+        if (settings.heloOnly()) {
+            reply("500 5.5.1 Command not recognised");
+            return;
+        }
         String[] words = line.split(" +");
         if (words.length < 2) {
             reply("501 5.5.4 EHLO needs a domain");
             return;
         }
-        heloName = words[1];
-        resetTransaction();
-        List<String> lines = new ArrayList<>(List.of(server.hostName() + " greets " + heloName,
-                "PIPELINING", "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES", "SIZE " + server.maxMessageSize()));
-        if (server.tls().isPresent() && tls.isEmpty()) {
+        List<String> lines = new ArrayList<>();
+        lines.add(settings.hostName() + " greets " + words[1]);
+        for (SinkExtension extension : SinkExtension.values()) {
+            if (settings.offers(extension)) {
+                lines.add(extension == SinkExtension.SIZE
+                        ? "SIZE " + settings.maxMessageSize() : extension.keyword());
+            }
+        }
+        if (settings.requiresAuth()) {
+            lines.add("AUTH " + String.join(" ", settings.authMechanisms()));
+        }
+        if (settings.offersStartTls() && tls.isEmpty()) {
             lines.add("STARTTLS");
         }
-        StringBuilder reply = new StringBuilder();
-        for (int i = 0; i < lines.size(); i++) {
-            reply.append("250").append(i == lines.size() - 1 ? ' ' : '-').append(lines.get(i)).append("\r\n");
+        String reply = choose(ReplyPoint.EHLO, multiLine(250, lines));
+        if (reply.startsWith("2")) {
+            heloName = words[1];
+            extended = true;
+            resetTransaction();
         }
-        write(reply.toString());
+        send(reply);
     }
 
-    private void helo(String line) throws IOException {
+    private void helo(String line) throws IOException, InterruptedException {
         String[] words = line.split(" +");
         if (words.length < 2) {
             reply("501 5.5.4 HELO needs a domain");
             return;
         }
-        heloName = words[1];
-        resetTransaction();
-        reply("250 " + server.hostName());
+        String reply = choose(ReplyPoint.HELO, "250 " + settings.hostName());
+        if (reply.startsWith("2")) {
+            heloName = words[1];
+            extended = false;
+            resetTransaction();
+        }
+        send(reply);
     }
 
-    private void mail(String line) throws IOException {
+    private void mail(String line) throws IOException, InterruptedException {
         if (heloName == null) {
             reply("503 5.5.1 Send EHLO or HELO first");
+            return;
+        }
+        if (settings.requiresAuth() && authenticatedUser == null) {
+            reply("530 5.7.0 Authentication required");
             return;
         }
         if (mailFrom != null) {
@@ -134,20 +193,32 @@ final class SinkSession implements Runnable {
             reply("501 5.5.4 Syntax: MAIL FROM:<address>");
             return;
         }
-        List<String> parameters = matcher.group(2) == null ? List.of() : List.of(matcher.group(2).trim().split(" +"));
+        List<String> parameters = parameters(matcher.group(2));
         for (String parameter : parameters) {
+            if (!mailParameterOffered(parameter)) {
+                reply("555 5.5.4 Unsupported parameter " + parameter);
+                return;
+            }
             Matcher size = SIZE.matcher(parameter);
-            if (size.matches() && Long.parseLong(size.group(1)) > server.maxMessageSize()) {
+            if (size.matches() && Long.parseLong(size.group(1)) > settings.maxMessageSize()) {
                 reply("552 5.3.4 Message size exceeds fixed limit");
                 return;
             }
         }
-        mailFrom = matcher.group(1);
-        mailParameters = parameters;
-        reply("250 2.1.0 OK");
+        if (needsSmtpUtf8(matcher.group(1)) && !parameters.contains("SMTPUTF8")) {
+            reply("553 5.6.7 Non-ASCII address without SMTPUTF8");
+            return;
+        }
+        String reply = choose(ReplyPoint.MAIL, "250 2.1.0 OK");
+        if (reply.startsWith("2")) {
+            mailFrom = matcher.group(1);
+            mailParameters = parameters;
+            connection.transactionStarted();
+        }
+        send(reply);
     }
 
-    private void rcpt(String line) throws IOException {
+    private void rcpt(String line) throws IOException, InterruptedException {
         if (mailFrom == null) {
             reply("503 5.5.1 Send MAIL first");
             return;
@@ -157,55 +228,99 @@ final class SinkSession implements Runnable {
             reply("501 5.5.4 Syntax: RCPT TO:<address>");
             return;
         }
-        String address = matcher.group(1);
-        Optional<String> scripted = server.replyForRecipient(address);
-        if (scripted.isEmpty() || scripted.get().startsWith("2")) {
-            recipients.add(address);
+        List<String> parameters = parameters(matcher.group(2));
+        for (String parameter : parameters) {
+            String keyword = keyword(parameter);
+            if (!extended || !(keyword.equals("NOTIFY") || keyword.equals("ORCPT")) || !settings.offers(SinkExtension.DSN)) {
+                reply("555 5.5.4 Unsupported parameter " + parameter);
+                return;
+            }
         }
-        reply(scripted.orElse("250 2.1.5 OK"));
-    }
-
-    private void data() throws IOException {
-        if (recipients.isEmpty()) {
-            // RFC 5321 3.3: 554 when there is no valid recipient.
-            reply(mailFrom == null ? "503 5.5.1 Send MAIL first" : "554 5.5.1 No valid recipients");
+        String address = matcher.group(1);
+        if (needsSmtpUtf8(address) && !mailParameters.contains("SMTPUTF8")) {
+            reply("553 5.6.7 Non-ASCII address without SMTPUTF8");
             return;
         }
-        reply("354 End data with <CR><LF>.<CR><LF>");
+        pause(ReplyPoint.RCPT);
+        String reply = script.replyToRecipient(address, connection.number()).orElse("250 2.1.5 OK\r\n");
+        if (reply.startsWith("2")) {
+            recipients.add(address);
+            recipientParameters.put(address, parameters);
+        }
+        send(reply);
+    }
+
+    private void data() throws IOException, InterruptedException {
+        if (mailFrom == null) {
+            reply("503 5.5.1 Send MAIL first");
+            return;
+        }
+        if (recipients.isEmpty() && script.replyAt(ReplyPoint.DATA, connection.number()).isEmpty()) {
+            // RFC 5321 3.3 and RFC 2920 3.1: 554 when there is no valid recipient. A scripted
+            // reply goes out anyway, to play a server that says 354 regardless.
+            reply("554 5.5.1 No valid recipients");
+            return;
+        }
+        String go = choose(ReplyPoint.DATA, "354 End data with <CR><LF>.<CR><LF>");
+        send(go);
+        if (!go.startsWith("3")) {
+            return;
+        }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        MessageDigest digest = ReceivedMessage.newSha256();
+        long size = 0;
+        long octetsOnTheWire = 0;
         boolean tooBig = false;
         while (true) {
+            long stallAfter = script.stallDuringDataAfter();
+            if (stallAfter >= 0 && octetsOnTheWire >= stallAfter) {
+                server.awaitClose();
+                throw new EndSession("stalled during DATA");
+            }
             byte[] line = in.readLine(MAX_DATA_LINE);
             if (line == null) {
                 throw new IOException("connection closed during DATA");
+            }
+            octetsOnTheWire += line.length;
+            long dropAfter = script.dropDuringDataAfter();
+            if (dropAfter >= 0 && octetsOnTheWire >= dropAfter) {
+                throw new EndSession("dropped during DATA");
             }
             if (Arrays.equals(line, END_OF_DATA)) {
                 break;
             }
             // RFC 5321 4.5.2: remove the dot a sender added in front of a line starting with one.
             int skip = line.length > 1 && line[0] == '.' ? 1 : 0;
-            if (body.size() + line.length - skip > server.maxMessageSize()) {
+            int length = line.length - skip;
+            size += length;
+            digest.update(line, skip, length);
+            if (size > settings.maxMessageSize()) {
                 tooBig = true;
-            } else {
-                body.write(line, skip, line.length - skip);
+            } else if (settings.keepData()) {
+                body.write(line, skip, length);
             }
         }
         if (tooBig) {
             reply("552 5.3.4 Message size exceeds fixed limit");
+        } else if (recipients.isEmpty()) {
+            reply("554 5.5.1 No valid recipients");
         } else {
-            Optional<String> scripted = server.replyForData();
-            if (scripted.isEmpty() || scripted.get().startsWith("2")) {
+            String reply = choose(ReplyPoint.END_OF_DATA, "250 2.0.0 OK queued");
+            if (reply.startsWith("2")) {
+                // Recorded before the reply goes out, so a client that saw 250 finds the message.
                 server.record(new ReceivedMessage(heloName, mailFrom, mailParameters, recipients,
-                        body.toByteArray(), tls));
+                        body.toByteArray(), tls, recipientParameters, Optional.ofNullable(authenticatedUser),
+                        connection.number(), size, HexFormat.of().formatHex(digest.digest())));
+                connection.messageAccepted();
             }
-            reply(scripted.orElse("250 2.0.0 OK queued"));
+            send(reply);
         }
         resetTransaction();
     }
 
     /** Answers 220 and upgrades the connection; a failed handshake ends the session. */
-    private void startTls() throws IOException {
-        if (server.tls().isEmpty()) {
+    private void startTls() throws IOException, InterruptedException {
+        if (!settings.offersStartTls()) {
             reply("502 5.5.1 STARTTLS not offered");
             return;
         }
@@ -213,20 +328,143 @@ final class SinkSession implements Runnable {
             reply("503 5.5.1 TLS already active");
             return;
         }
-        reply("220 2.0.0 Ready to start TLS");
+        String reply = choose(ReplyPoint.STARTTLS, "220 2.0.0 Ready to start TLS");
+        send(reply);
+        if (!reply.startsWith("2")) {
+            return;
+        }
+        if (settings.tlsFailure().isPresent()) {
+            if (settings.tlsFailure().get() == TlsHandshakeFailure.GARBAGE) {
+                // Wait for the ClientHello, so the garbage is what the client reads as the answer.
+                if (!in.awaitData()) {
+                    throw new EndSession("closed before the ClientHello");
+                }
+                out.write(NOT_A_SERVER_HELLO);
+                out.flush();
+            }
+            throw new EndSession("TLS handshake spoiled on purpose");
+        }
         // RFC 3207 4.2 and the STARTTLS command injection attacks: whatever the client pipelined
         // in clear text after STARTTLS is dropped with the old reader, never answered.
-        SSLSocket ssl = (SSLSocket) server.tls().get().getSocketFactory()
+        SSLSocket ssl = (SSLSocket) settings.tls().orElseThrow().getSocketFactory()
                 .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         ssl.setUseClientMode(false);
         server.replaced(socket, ssl);
         attach(ssl);
         ssl.startHandshake();
         SSLSession session = ssl.getSession();
-        tls = Optional.of(new TlsDetails(session.getProtocol(), session.getCipherSuite(), serverName(session)));
+        TlsDetails details = new TlsDetails(session.getProtocol(), session.getCipherSuite(), serverName(session));
+        tls = Optional.of(details);
+        connection.tls(details);
         // RFC 3207 4.2: forget what the client said before TLS.
         heloName = null;
+        extended = false;
+        authenticatedUser = null;
         resetTransaction();
+    }
+
+    /** RFC 4954 AUTH with PLAIN (RFC 4616) or LOGIN, initial response or not. */
+    private void auth(String line) throws IOException, InterruptedException {
+        if (!settings.requiresAuth()) {
+            reply("502 5.5.1 AUTH not offered");
+            return;
+        }
+        if (!extended || authenticatedUser != null || mailFrom != null) {
+            reply("503 5.5.1 AUTH not allowed now");
+            return;
+        }
+        String[] words = line.split(" +");
+        String mechanism = words.length > 1 ? words[1].toUpperCase(Locale.ROOT) : "";
+        if (!settings.authMechanisms().contains(mechanism)) {
+            reply("504 5.5.4 Mechanism not supported");
+            return;
+        }
+        Optional<String> initial = words.length > 2 ? Optional.of(words[2]) : Optional.empty();
+        String user;
+        String password;
+        try {
+            if (mechanism.equals("PLAIN")) {
+                String response = decode(initial.isPresent() ? initial.get() : challenge(""));
+                String[] parts = response.split("\0", -1);
+                if (parts.length != 3) {
+                    reply("501 5.5.2 Malformed PLAIN response");
+                    return;
+                }
+                user = parts[1];
+                password = parts[2];
+            } else {
+                user = decode(initial.isPresent() ? initial.get() : challenge("VXNlcm5hbWU6"));
+                password = decode(challenge("UGFzc3dvcmQ6"));
+            }
+        } catch (IllegalArgumentException e) {
+            reply("501 5.5.2 Cannot decode response");
+            return;
+        } catch (AuthCancelled e) {
+            reply("501 5.7.0 Authentication cancelled");
+            return;
+        }
+        boolean valid = user.equals(settings.authUser().orElseThrow())
+                && password.equals(settings.authPassword().orElseThrow());
+        String reply = choose(ReplyPoint.AUTH, valid
+                ? "235 2.7.0 Authentication successful" : "535 5.7.8 Authentication credentials invalid");
+        if (reply.startsWith("2")) {
+            authenticatedUser = user;
+        }
+        send(reply);
+    }
+
+    private static final class AuthCancelled extends RuntimeException {
+        AuthCancelled() {
+            super("client sent *", null, false, false);
+        }
+    }
+
+    private String challenge(String base64) throws IOException {
+        reply("334 " + base64);
+        byte[] line = in.readLine(MAX_COMMAND_LINE);
+        if (line == null) {
+            throw new IOException("connection closed during AUTH");
+        }
+        String response = new String(line, StandardCharsets.US_ASCII).strip();
+        if (response.equals("*")) {
+            throw new AuthCancelled();
+        }
+        return response;
+    }
+
+    private static String decode(String base64) {
+        // RFC 4954 4: "=" is an empty initial response.
+        return base64.equals("=") ? "" : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    }
+
+    private boolean mailParameterOffered(String parameter) {
+        if (!extended) {
+            return false;
+        }
+        String keyword = keyword(parameter);
+        String value = parameter.contains("=") ? parameter.substring(parameter.indexOf('=') + 1) : "";
+        return switch (keyword) {
+            case "SIZE" -> settings.offers(SinkExtension.SIZE);
+            case "BODY" -> value.equalsIgnoreCase("7BIT")
+                    || value.equalsIgnoreCase("8BITMIME") && settings.offers(SinkExtension.EIGHT_BIT_MIME);
+            case "SMTPUTF8" -> settings.offers(SinkExtension.SMTPUTF8);
+            case "RET", "ENVID" -> settings.offers(SinkExtension.DSN);
+            case "AUTH" -> settings.requiresAuth();
+            default -> false;
+        };
+    }
+
+    private static String keyword(String parameter) {
+        int equals = parameter.indexOf('=');
+        return (equals < 0 ? parameter : parameter.substring(0, equals)).toUpperCase(Locale.ROOT);
+    }
+
+    private static List<String> parameters(String text) {
+        return text == null || text.isBlank() ? List.of() : List.of(text.trim().split(" +"));
+    }
+
+    private static boolean needsSmtpUtf8(String address) {
+        return address.chars().anyMatch(c -> c > 127);
     }
 
     private static Optional<String> serverName(SSLSession session) {
@@ -243,15 +481,20 @@ final class SinkSession implements Runnable {
         mailFrom = null;
         mailParameters = List.of();
         recipients.clear();
+        recipientParameters.clear();
     }
 
     private String readCommand() throws IOException {
+        // Nothing left over from the last read means the client waited for our reply.
+        boolean startsGroup = in.buffered() == 0;
         byte[] line = in.readLine(MAX_COMMAND_LINE);
         if (line == null) {
             return null;
         }
         String text = new String(line, StandardCharsets.UTF_8);
-        return text.endsWith("\r\n") ? text.substring(0, text.length() - 2) : text.stripTrailing();
+        text = text.endsWith("\r\n") ? text.substring(0, text.length() - 2) : text.stripTrailing();
+        connection.command(text.split(" ", 2)[0].toUpperCase(Locale.ROOT), startsGroup);
+        return text;
     }
 
     private void attach(Socket connected) throws IOException {
@@ -260,12 +503,38 @@ final class SinkSession implements Runnable {
         out = connected.getOutputStream();
     }
 
-    private void reply(String line) throws IOException {
-        write(line + "\r\n");
+    private static String multiLine(int code, List<String> lines) {
+        StringBuilder reply = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            reply.append(code).append(i == lines.size() - 1 ? ' ' : '-').append(lines.get(i)).append("\r\n");
+        }
+        return reply.toString();
     }
 
-    private void write(String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
+    /** Waits as scripted, then gives the scripted reply at {@code point} or the default one. */
+    private String choose(ReplyPoint point, String defaultReply) throws InterruptedException {
+        pause(point);
+        String reply = script.replyAt(point, connection.number()).orElse(defaultReply);
+        return reply.endsWith("\n") ? reply : reply + "\r\n";
+    }
+
+    private void pause(ReplyPoint point) throws InterruptedException {
+        Optional<Duration> delay = script.delayAt(point);
+        if (delay.isPresent()) {
+            server.pause(delay.get());
+        }
+    }
+
+    /** Sends a reply; after 421 the session ends (RFC 5321 3.8). */
+    private void send(String reply) throws IOException {
+        out.write(reply.getBytes(StandardCharsets.UTF_8));
         out.flush();
+        if (reply.startsWith("421")) {
+            throw new EndSession("421 sent");
+        }
+    }
+
+    private void reply(String line) throws IOException {
+        send(line + "\r\n");
     }
 }

@@ -1,0 +1,22 @@
+package dev.mta.testsupport.smtp;
+
+/** ESMTP extensions the {@link SmtpSinkServer} advertises unless told to omit them. */
+public enum SinkExtension {
+    PIPELINING("PIPELINING"),
+    EIGHT_BIT_MIME("8BITMIME"),
+    SMTPUTF8("SMTPUTF8"),
+    ENHANCED_STATUS_CODES("ENHANCEDSTATUSCODES"),
+    SIZE("SIZE"),
+    DSN("DSN");
+
+    private final String keyword;
+
+    SinkExtension(String keyword) {
+        this.keyword = keyword;
+    }
+
+    /** The EHLO keyword (RFC 5321 4.1.1.1). */
+    public String keyword() {
+        return keyword;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.mta.testsupport.smtp;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The replies, delays and misbehaviour a test has asked the sink for, changeable while sessions
+ * run. Every reply is kept as the exact text to send, CRLFs included.
+ */
+final class SinkScript {
+    private final Map<ReplyPoint, String> replies = new ConcurrentHashMap<>();
+    private final Map<ConnectionPoint, String> connectionReplies = new ConcurrentHashMap<>();
+    private final Map<String, String> recipientReplies = new ConcurrentHashMap<>();
+    private final Map<ReplyPoint, Duration> delays = new ConcurrentHashMap<>();
+    private volatile long dropDuringDataAfter = -1;
+    private volatile long stallDuringDataAfter = -1;
+
+    private record ConnectionPoint(int connection, ReplyPoint point) {
+    }
+
+    static String line(int code, String text) {
+        return code + " " + text + "\r\n";
+    }
+
+    void reply(ReplyPoint point, String raw) {
+        replies.put(point, raw);
+    }
+
+    void replyOnConnection(int connection, ReplyPoint point, String raw) {
+        connectionReplies.put(new ConnectionPoint(connection, point), raw);
+    }
+
+    void replyToRecipient(String address, String raw) {
+        recipientReplies.put(address.toLowerCase(Locale.ROOT), raw);
+    }
+
+    void delay(ReplyPoint point, Duration delay) {
+        delays.put(point, delay);
+    }
+
+    void dropDuringData(long afterBytes) {
+        dropDuringDataAfter = afterBytes;
+    }
+
+    void stallDuringData(long afterBytes) {
+        stallDuringDataAfter = afterBytes;
+    }
+
+    void reset() {
+        replies.clear();
+        connectionReplies.clear();
+        recipientReplies.clear();
+        delays.clear();
+        dropDuringDataAfter = -1;
+        stallDuringDataAfter = -1;
+    }
+
+    /** The scripted reply at this point of this connection: per connection first, then for all. */
+    Optional<String> replyAt(ReplyPoint point, int connection) {
+        String specific = connectionReplies.get(new ConnectionPoint(connection, point));
+        return Optional.ofNullable(specific != null ? specific : replies.get(point));
+    }
+
+    Optional<String> replyToRecipient(String address, int connection) {
+        String forAddress = recipientReplies.get(address.toLowerCase(Locale.ROOT));
+        return forAddress != null ? Optional.of(forAddress) : replyAt(ReplyPoint.RCPT, connection);
+    }
+
+    Optional<Duration> delayAt(ReplyPoint point) {
+        return Optional.ofNullable(delays.get(point));
+    }
+
+    long dropDuringDataAfter() {
+        return dropDuringDataAfter;
+    }
+
+    long stallDuringDataAfter() {
+        return stallDuringDataAfter;
+    }
+}
