@@ -10,6 +10,8 @@ import dev.mta.security.tls.ServerTlsContext;
 import dev.mta.security.users.UsersFile;
 import dev.mta.security.users.UsersFileException;
 import dev.mta.server.config.RelayConfig;
+import dev.mta.server.delivery.OutboundDelivery;
+import dev.mta.server.delivery.WakingStore;
 import dev.mta.server.smtp.Authenticator;
 import dev.mta.server.smtp.ServerTls;
 import dev.mta.server.tls.SelfSignedCertificate;
@@ -19,18 +21,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The whole relay process put together from its configuration: queue store, TLS material, users,
  * listeners. {@code mta serve} runs one; tests start one in-process on loopback.
  */
 public final class Relay implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Relay.class);
+
     private final MessageStore store;
     private final RelayServer server;
+    private final Optional<OutboundDelivery> delivery;
 
-    private Relay(MessageStore store, RelayServer server) {
+    private Relay(MessageStore store, RelayServer server, Optional<OutboundDelivery> delivery) {
         this.store = store;
         this.server = server;
+        this.delivery = delivery;
     }
 
     public static Relay start(RelayConfig config, Clock clock) throws Exception {
@@ -39,7 +46,30 @@ public final class Relay implements AutoCloseable {
         try {
             Optional<ServerTls> tls = Optional.of(loadTls(config, clock));
             Optional<Authenticator> authenticator = loadUsers(config);
-            return new Relay(store, RelayServer.start(config, store, tls, authenticator, clock));
+            // Listeners start first (their bound ports tell delivery which hops would loop back);
+            // mail they commit before delivery is up is found by its first queue scan.
+            AtomicReference<OutboundDelivery> wakeTarget = new AtomicReference<>();
+            MessageStore listenerStore = new WakingStore(store, () -> {
+                OutboundDelivery target = wakeTarget.get();
+                if (target != null) {
+                    target.wake();
+                }
+            });
+            RelayServer server = RelayServer.start(config, listenerStore, tls, authenticator, clock);
+            Optional<OutboundDelivery> delivery = Optional.empty();
+            if (config.delivery().enabled()) {
+                try {
+                    delivery = Optional.of(OutboundDelivery.create(config, store, clock, server.addresses()));
+                } catch (RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+                delivery.get().start();
+                wakeTarget.set(delivery.get());
+            } else {
+                LOG.warn("delivery.enabled = false: mail is accepted and queued, but not sent");
+            }
+            return new Relay(store, server, delivery);
         } catch (Exception e) {
             store.close();
             throw e;
@@ -92,10 +122,15 @@ public final class Relay implements AutoCloseable {
         return server.address(listenerName);
     }
 
+    public Optional<OutboundDelivery> delivery() {
+        return delivery;
+    }
+
     @Override
     public void close() {
         try {
             server.close();
+            delivery.ifPresent(OutboundDelivery::close);
         } finally {
             store.close();
         }

@@ -50,6 +50,11 @@ public final class RelayServer implements AutoCloseable {
                 .boundAddress();
     }
 
+    /** Where every listener is bound: delivery must never connect back to these (loop detection). */
+    public java.util.List<InetSocketAddress> addresses() {
+        return listeners.stream().map(SmtpListener::boundAddress).toList();
+    }
+
     /** Stops every listener at once: each one's event loops wait a quiet period before they end. */
     @Override
     public void close() {

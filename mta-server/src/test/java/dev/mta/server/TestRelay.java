@@ -82,6 +82,8 @@ public final class TestRelay implements AutoCloseable {
             all.add("smtp.listeners.relay.port=0");
             all.add("smtp.listeners.submission.port=0");
             all.add("smtp.listeners.submissions.port=0");
+            // Listener tests keep their mail queued; delivery tests turn this on with a lab DNS.
+            all.add("delivery.enabled=false");
             options.forEach((k, v) -> all.add(k + "=" + v));
             return all;
         }

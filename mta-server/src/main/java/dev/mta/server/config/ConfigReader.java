@@ -166,7 +166,7 @@ final class ConfigReader {
         } else if (!postmaster.matches("[^@\\s<>]+@[^@\\s<>]+")) {
             throw error("delivery.postmaster", "expected an address like postmaster@example.org, not '" + postmaster + "'");
         }
-        return new DeliveryConfig(dnsServers, positiveDuration("delivery.dns-timeout"), dnsAttempts, port, families,
+        return new DeliveryConfig(bool("delivery.enabled"), dnsServers, positiveDuration("delivery.dns-timeout"), dnsAttempts, port, families,
                 timeouts, positiveDuration("delivery.connection-reuse-time"), perConnection, maxConnections,
                 perDestination, retryFirst, retryMax, queueLifetime, noticeLifetime, delayWarning, postmaster, routes());
     }

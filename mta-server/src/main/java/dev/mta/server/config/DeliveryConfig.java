@@ -11,12 +11,14 @@ import java.util.Objects;
  * Everything the delivery workers need: DNS, the SMTP client's limits and timeouts, retries,
  * lifetimes and DSN settings, and the static routes.
  *
+ * @param enabled         false: mail is queued but not sent
  * @param dnsServers      resolvers for MX/A/AAAA; empty: the system's (/etc/resolv.conf)
  * @param port            the port of the next hop, unless a route names another
  * @param addressFamilies IP versions used, preferred first
  * @param postmaster      where a bounce that cannot be returned to its sender goes (RFC 5321 4.5.5: the relay's own postmaster)
  */
 public record DeliveryConfig(
+        boolean enabled,
         List<InetSocketAddress> dnsServers,
         Duration dnsTimeout,
         int dnsAttempts,

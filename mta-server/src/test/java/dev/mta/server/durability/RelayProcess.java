@@ -51,6 +51,7 @@ final class RelayProcess implements AutoCloseable {
         all.add("smtp.listeners.relay.port=" + port);
         all.add("smtp.listeners.submission.enabled=false");
         all.add("smtp.listeners.submissions.enabled=false");
+        all.add("delivery.enabled=false");
         all.addAll(extra);
         return all;
     }

@@ -1,0 +1,209 @@
+package dev.mta.delivery.attempt;
+
+import dev.mta.delivery.route.AddressResolver;
+import dev.mta.delivery.route.HostAddresses;
+import dev.mta.delivery.route.NextHop;
+import dev.mta.delivery.route.RouteResult;
+import dev.mta.delivery.route.Router;
+import dev.mta.delivery.route.SelfIdentity;
+import dev.mta.delivery.route.StaticRoute;
+import dev.mta.delivery.route.TlsRequirement;
+import dev.mta.delivery.smtpclient.BodySource;
+import dev.mta.delivery.smtpclient.Credentials;
+import dev.mta.delivery.smtpclient.Hop;
+import dev.mta.delivery.smtpclient.OutboundMessage;
+import dev.mta.delivery.smtpclient.OutboundRecipient;
+import dev.mta.delivery.smtpclient.RecipientResult;
+import dev.mta.delivery.smtpclient.SmtpClient;
+import dev.mta.delivery.smtpclient.SmtpReply;
+import dev.mta.delivery.smtpclient.TlsPolicy;
+import dev.mta.delivery.smtpclient.TransactionResult;
+import dev.mta.queue.ClaimedRecipient;
+import dev.mta.queue.Diagnosis;
+import dev.mta.queue.Envelope;
+import dev.mta.queue.EnvelopeRecipient;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+/**
+ * One delivery attempt of one message to one destination domain: route, then each host in order
+ * and each of its addresses, until a server takes the transaction or says no for good. Returns
+ * an outcome per recipient; settling them is the caller's job (STYLE 1: only the queue changes
+ * queue state).
+ */
+public final class MessageDelivery {
+    private final Router router;
+    private final AddressResolver addresses;
+    private final SelfIdentity self;
+    private final SmtpClient client;
+
+    public MessageDelivery(Router router, AddressResolver addresses, SelfIdentity self, SmtpClient client) {
+        this.router = Objects.requireNonNull(router, "router");
+        this.addresses = Objects.requireNonNull(addresses, "addresses");
+        this.self = Objects.requireNonNull(self, "self");
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * @param recipients claimed recipients of one message, all in {@code domain}
+     * @param size       the body size in bytes (for SIZE=)
+     */
+    public List<AttemptResult> deliver(Envelope envelope, String domain, List<ClaimedRecipient> recipients,
+            long size, BodySource body) throws InterruptedException {
+        RouteResult route = router.route(domain);
+        return switch (route) {
+            case RouteResult.Bounce bounce -> all(recipients, new DeliveryOutcome.Bounced(Diagnosis.local(bounce.status(), bounce.reason())), Via.NONE);
+            case RouteResult.Defer defer -> all(recipients, new DeliveryOutcome.Deferred(Diagnosis.local(defer.status(), defer.reason())), Via.NONE);
+            case RouteResult.Hosts hosts -> overHosts(envelope, domain, hosts.hosts(), recipients, size, body);
+        };
+    }
+
+    private List<AttemptResult> overHosts(Envelope envelope, String domain, List<NextHop> hosts,
+            List<ClaimedRecipient> recipients, long size, BodySource body) throws InterruptedException {
+        OutboundMessage message = outbound(envelope, recipients, size, body);
+        HopVerdict.TryNextHost last = null;
+        Via lastVia = Via.NONE;
+        List<String> notFound = new ArrayList<>();
+        List<String> lookupFailures = new ArrayList<>();
+        boolean onlySelf = true;
+        for (NextHop next : hosts) {
+            HostAddresses found = addresses.resolve(next.host());
+            switch (found) {
+                case HostAddresses.NotFound missing -> {
+                    notFound.add(missing.reason());
+                    continue;
+                }
+                case HostAddresses.Failed failed -> {
+                    lookupFailures.add(failed.reason());
+                    continue;
+                }
+                case HostAddresses.Found ignored -> {
+                }
+            }
+            for (InetAddress address : ((HostAddresses.Found) found).addresses()) {
+                if (self.isSelf(address, next.port())) {
+                    continue;
+                }
+                onlySelf = false;
+                Hop hop = new Hop(next.host(), new InetSocketAddress(address, next.port()), tlsPolicy(next.route()),
+                        credentials(next.route()));
+                TransactionResult result = send(hop, message);
+                switch (result) {
+                    case TransactionResult.Completed completed -> {
+                        return perRecipient(recipients, completed);
+                    }
+                    case TransactionResult.NotSendable refused -> {
+                        return all(recipients, new DeliveryOutcome.Bounced(Diagnosis.local(refused.status(), refused.reason())),
+                                Via.NONE);
+                    }
+                    case TransactionResult.Failed failed -> {
+                        Via via = Via.of(failed.session());
+                        HopVerdict verdict = FailureClassifier.classify(failed.session(), failed.stage(), failed.error());
+                        switch (verdict) {
+                            case HopVerdict.BounceAll bounce -> {
+                                return all(recipients, new DeliveryOutcome.Bounced(bounce.diagnosis()), via);
+                            }
+                            case HopVerdict.DeferAll defer -> {
+                                return all(recipients, new DeliveryOutcome.Deferred(defer.diagnosis()), via);
+                            }
+                            case HopVerdict.TryNextHost nextHost -> {
+                                last = nextHost;
+                                lastVia = via;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (last != null) {
+            return all(recipients, last.permanent()
+                    ? new DeliveryOutcome.Bounced(permanent(last.diagnosis()))
+                    : new DeliveryOutcome.Deferred(last.diagnosis()), lastVia);
+        }
+        if (!lookupFailures.isEmpty()) {
+            return all(recipients, new DeliveryOutcome.Deferred(Diagnosis.local("4.4.3",
+                    "cannot find the address of any mail host of " + domain + ": " + String.join("; ", lookupFailures))), Via.NONE);
+        }
+        if (!notFound.isEmpty()) {
+            return all(recipients, new DeliveryOutcome.Bounced(Diagnosis.local("5.4.4",
+                    "Host or domain name not found for " + domain + ": " + String.join("; ", notFound))), Via.NONE);
+        }
+        return all(recipients, new DeliveryOutcome.Bounced(Diagnosis.local("5.4.6",
+                "mail for " + domain + " loops back to myself")), Via.NONE);
+    }
+
+    private TransactionResult send(Hop hop, OutboundMessage message) throws InterruptedException {
+        try {
+            return client.send(hop, message).get();
+        } catch (ExecutionException e) {
+            // The client reports every network outcome as a result; an exception here is a bug.
+            throw new IllegalStateException("the SMTP client failed unexpectedly for " + hop, e.getCause());
+        }
+    }
+
+    private static List<AttemptResult> perRecipient(List<ClaimedRecipient> recipients, TransactionResult.Completed completed) {
+        Via via = Via.of(completed.session());
+        String mx = completed.session().mxHost();
+        List<AttemptResult> results = new ArrayList<>();
+        for (int i = 0; i < recipients.size(); i++) {
+            RecipientResult result = completed.recipients().get(i);
+            SmtpReply reply = result.reply();
+            Diagnosis diagnosis = Diagnosis.remote(FailureClassifier.statusOf(reply), reply.toString(), mx);
+            DeliveryOutcome outcome;
+            if (result.delivered()) {
+                outcome = new DeliveryOutcome.Delivered(diagnosis, completed.session().serverOffersDsn());
+            } else if (reply.isPermanent()) {
+                outcome = new DeliveryOutcome.Bounced(diagnosis);
+            } else if (reply.isTransient()) {
+                outcome = new DeliveryOutcome.Deferred(diagnosis);
+            } else {
+                // A positive reply to RCPT that still did not deliver (no end of data): retry.
+                outcome = new DeliveryOutcome.Deferred(Diagnosis.remote("4.0.0", reply.toString(), mx));
+            }
+            results.add(new AttemptResult(recipients.get(i), outcome, via));
+        }
+        return results;
+    }
+
+    private static List<AttemptResult> all(List<ClaimedRecipient> recipients, DeliveryOutcome outcome, Via via) {
+        return recipients.stream().map(r -> new AttemptResult(r, outcome, via)).collect(Collectors.toList());
+    }
+
+    private static Diagnosis permanent(Diagnosis diagnosis) {
+        return new Diagnosis("5" + diagnosis.status().substring(1), diagnosis.text(), diagnosis.remoteMta());
+    }
+
+    private static TlsPolicy tlsPolicy(Optional<StaticRoute> route) {
+        TlsRequirement requirement = route.map(StaticRoute::tls).orElse(TlsRequirement.MAY);
+        return switch (requirement) {
+            case NONE -> TlsPolicy.none();
+            case MAY -> TlsPolicy.opportunistic();
+            case ENCRYPT -> new RequireTls();
+        };
+    }
+
+    private static Optional<Credentials> credentials(Optional<StaticRoute> route) {
+        return route.flatMap(StaticRoute::credentials).map(c -> new Credentials(c.user(), c.password()));
+    }
+
+    static OutboundMessage outbound(Envelope envelope, List<ClaimedRecipient> recipients, long size, BodySource body) {
+        List<OutboundRecipient> outbound = new ArrayList<>();
+        for (ClaimedRecipient claimed : recipients) {
+            EnvelopeRecipient recipient = claimed.recipient();
+            outbound.add(new OutboundRecipient(recipient.address(),
+                    recipient.notifyOn().stream().map(n -> n.name()).collect(Collectors.toSet()),
+                    recipient.originalRecipient()));
+        }
+        return new OutboundMessage(envelope.sender(), outbound, size,
+                envelope.bodyType() == Envelope.BodyType.EIGHT_BIT_MIME, envelope.smtpUtf8(),
+                envelope.dsnReturn().map(r -> r.name().toUpperCase(Locale.ROOT)),
+                envelope.dsnEnvelopeId(), body);
+    }
+}

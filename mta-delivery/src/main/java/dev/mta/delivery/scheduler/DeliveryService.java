@@ -1,0 +1,254 @@
+package dev.mta.delivery.scheduler;
+
+import dev.mta.delivery.attempt.AttemptResult;
+import dev.mta.delivery.attempt.MessageDelivery;
+import dev.mta.delivery.notice.Notifier;
+import dev.mta.delivery.smtpclient.BodySource;
+import dev.mta.queue.ClaimedRecipient;
+import dev.mta.queue.MessageDetail;
+import dev.mta.queue.MessageStore;
+import dev.mta.queue.QueueId;
+import dev.mta.queue.Settlement;
+import dev.mta.queue.StoreException;
+import dev.mta.queue.retry.RetryPolicy;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue manager (Postfix's qmgr): claims due recipients, groups them by message and
+ * destination domain, runs each group's attempt on a virtual thread within the concurrency
+ * limits, settles every recipient, and runs the notifier. {@link #runOnce} does one pass and
+ * waits for it, which is what tests drive with an injected clock; {@link #start} loops.
+ */
+public final class DeliveryService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
+
+    private final MessageStore store;
+    private final MessageDelivery delivery;
+    private final Notifier notifier;
+    private final SettlementRules rules;
+    private final DeliveryLimits limits;
+    private final Clock clock;
+    private final String owner;
+    private final Semaphore connections;
+    private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-", 0).factory());
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final Object wakeup = new Object();
+    private volatile boolean running;
+    private boolean woken;
+    private Thread loop;
+
+    public DeliveryService(MessageStore store, MessageDelivery delivery, Notifier notifier, RetryPolicy retry,
+            DeliveryLimits limits, Clock clock, String owner) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.delivery = Objects.requireNonNull(delivery, "delivery");
+        this.notifier = Objects.requireNonNull(notifier, "notifier");
+        this.rules = new SettlementRules(retry);
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.connections = new Semaphore(limits.maxConnections());
+    }
+
+    public synchronized void start() {
+        if (loop != null) {
+            return;
+        }
+        running = true;
+        loop = Thread.ofPlatform().name("delivery-scheduler").daemon().start(this::loop);
+    }
+
+    /** New mail was queued, or an operator flushed the queue: look now instead of at the next poll. */
+    public void wake() {
+        synchronized (wakeup) {
+            woken = true;
+            wakeup.notifyAll();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                dispatch();
+                notifier.runOnce();
+                synchronized (wakeup) {
+                    if (!woken && running) {
+                        wakeup.wait(limits.pollInterval().toMillis());
+                    }
+                    woken = false;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("delivery pass failed; trying again at the next poll", e);
+                sleepQuietly();
+            }
+        }
+    }
+
+    /**
+     * One pass, waited for: every recipient due now is attempted (within the limits) and settled,
+     * then the notices owed are sent. Returns the number of recipients attempted. Tests drive the
+     * service with this and an injected clock.
+     */
+    public int runOnce() throws InterruptedException {
+        Pass pass = dispatch();
+        for (Future<?> task : pass.tasks()) {
+            try {
+                task.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.error("delivery attempt failed", e.getCause());
+            }
+        }
+        notifier.runOnce();
+        return pass.recipients();
+    }
+
+    /** Claims what is due and starts its attempts without waiting for them (the loop's pass). */
+    private Pass dispatch() {
+        // Claim no more than the workers can soon start: claimed recipients wait under a lease.
+        int room = limits.maxConnections() * 4 - inFlight.get();
+        if (room <= 0) {
+            return Pass.EMPTY;
+        }
+        List<ClaimedRecipient> claimed;
+        try {
+            claimed = store.claimDue(clock.instant(), room, owner, limits.leaseTime());
+        } catch (StoreException e) {
+            LOG.error("cannot claim due recipients: {}", e.getMessage());
+            return Pass.EMPTY;
+        }
+        List<Future<?>> started = new ArrayList<>();
+        for (List<ClaimedRecipient> group : groups(claimed)) {
+            inFlight.addAndGet(group.size());
+            started.add(workers.submit(() -> {
+                try {
+                    attempt(group);
+                } finally {
+                    inFlight.addAndGet(-group.size());
+                }
+            }));
+        }
+        return new Pass(started, claimed.size());
+    }
+
+    /** The attempts one pass started, and how many recipients they carry. */
+    private record Pass(List<Future<?>> tasks, int recipients) {
+        static final Pass EMPTY = new Pass(List.of(), 0);
+    }
+
+    /** Recipients of one message in one domain go in one transaction (RFC 5321 3.3: one MAIL, many RCPT). */
+    private static List<List<ClaimedRecipient>> groups(List<ClaimedRecipient> claimed) {
+        Map<String, List<ClaimedRecipient>> groups = new LinkedHashMap<>();
+        for (ClaimedRecipient recipient : claimed) {
+            String key = recipient.ref().message() + " " + recipient.recipient().domain();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(recipient);
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    private void attempt(List<ClaimedRecipient> group) {
+        ClaimedRecipient first = group.getFirst();
+        String domain = first.recipient().domain();
+        Semaphore destination = perDestination.computeIfAbsent(domain, d -> new Semaphore(limits.maxConnectionsPerDestination()));
+        try {
+            connections.acquire();
+            try {
+                destination.acquire();
+                try {
+                    List<AttemptResult> results = delivery.deliver(first.envelope(), domain, group,
+                            bodySize(first.ref().message()), body(first.ref().message()));
+                    settle(results);
+                } finally {
+                    destination.release();
+                }
+            } finally {
+                connections.release();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (StoreException e) {
+            LOG.error("cannot attempt {}: {}", first.ref().message(), e.getMessage());
+        }
+    }
+
+    private long bodySize(QueueId id) throws StoreException {
+        return store.find(id).map(MessageDetail::size).orElse(0L);
+    }
+
+    private BodySource body(QueueId id) {
+        return () -> {
+            try {
+                return store.openBody(id);
+            } catch (StoreException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        };
+    }
+
+    private void settle(List<AttemptResult> results) {
+        Instant now = clock.instant();
+        for (AttemptResult result : results) {
+            Settlement settlement = rules.settle(result.recipient(), result.outcome(), now);
+            DeliveryLog.log(result, settlement, now);
+            try {
+                if (!store.settle(result.recipient().ref(), owner, settlement)) {
+                    LOG.warn("id={} to=<{}>: lease lost before the outcome was recorded; the recipient will be tried again",
+                            result.recipient().ref().message(), result.recipient().recipient().address());
+                }
+            } catch (StoreException e) {
+                // The lease runs out and the recipient is tried again: a possible duplicate, never a loss.
+                LOG.error("id={} to=<{}>: cannot record the outcome: {}", result.recipient().ref().message(),
+                        result.recipient().recipient().address(), e.getMessage());
+            }
+        }
+    }
+
+    private void sleepQuietly() {
+        try {
+            Thread.sleep(limits.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops claiming; attempts under way finish (their SMTP timeouts bound them) or are abandoned to their leases. */
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        Thread thread;
+        synchronized (this) {
+            thread = loop;
+        }
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.mta.delivery.scheduler;
+
+import dev.mta.delivery.attempt.MessageDelivery;
+import dev.mta.delivery.dsn.DsnComposer;
+import dev.mta.delivery.notice.Notifier;
+import dev.mta.delivery.route.AddressFamily;
+import dev.mta.delivery.route.AddressResolver;
+import dev.mta.delivery.route.Router;
+import dev.mta.delivery.route.SelfIdentity;
+import dev.mta.delivery.route.StaticRoutes;
+import dev.mta.delivery.smtpclient.SmtpClient;
+import dev.mta.delivery.smtpclient.SmtpClientSettings;
+import dev.mta.delivery.smtpclient.SmtpTimeouts;
+import dev.mta.queue.Envelope;
+import dev.mta.queue.EnvelopeRecipient;
+import dev.mta.queue.IncomingMessage;
+import dev.mta.queue.MessageStore;
+import dev.mta.queue.QueueId;
+import dev.mta.queue.h2.H2MessageStore;
+import dev.mta.queue.h2.H2StoreSettings;
+import dev.mta.queue.retry.QueueLifetime;
+import dev.mta.queue.retry.RetryPolicy;
+import dev.mta.queue.retry.RetrySchedule;
+import dev.mta.security.dns.DnsSettings;
+import dev.mta.security.dns.DnsjavaResolver;
+import dev.mta.testsupport.dns.TestDnsServer;
+import dev.mta.testsupport.smtp.SmtpSinkServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A relay's delivery side, really started: an H2 queue in a temporary directory, a DNS server on
+ * loopback with the lab's zones, SMTP receivers on 127.0.0.x (all on one port, as MX hosts on
+ * port 25 would be), and the queue manager driven pass by pass with a clock the test moves.
+ *
+ * <p>Zones: example.org has MX 10 mx1 (127.0.0.2) and MX 20 mx2 (127.0.0.3); sender.example
+ * has MX 10 mx.sender.example (127.0.0.4), where DSNs for senders @sender.example arrive.
+ */
+final class DeliveryHarness implements AutoCloseable {
+    static final Instant START = Instant.parse("2026-11-23T08:00:00Z");
+    static final String HOSTNAME = "relay.test";
+    private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger();
+
+    final MutableClock clock = new MutableClock(START);
+    final TestDnsServer dns;
+    final MessageStore store;
+    final int port;
+    final List<SmtpSinkServer> sinks = new ArrayList<>();
+    final SmtpClient client;
+    final DeliveryService service;
+    final String mx1Address;
+    final String mx2Address;
+    final String senderMxAddress;
+
+    private DeliveryHarness(Path directory, Builder builder) throws Exception {
+        dns = TestDnsServer.start();
+        // Each harness gets its own three loopback addresses, so parallel or lingering receivers never meet.
+        int base = 2 + 3 * (NEXT_ADDRESS.getAndIncrement() % 80);
+        mx1Address = "127.0.1." + base;
+        mx2Address = "127.0.1." + (base + 1);
+        senderMxAddress = "127.0.1." + (base + 2);
+        SmtpSinkServer first = builder.mx1.address(mx1Address).hostName("mx1.example.org").start();
+        port = first.port();
+        sinks.add(first);
+        sinks.add(builder.mx2.address(mx2Address).port(port).hostName("mx2.example.org").start());
+        sinks.add(SmtpSinkServer.builder().address(senderMxAddress).port(port).hostName("mx.sender.example").start());
+        dns.zone("example.org")
+                .mx("example.org", 10, "mx1.example.org")
+                .mx("example.org", 20, "mx2.example.org")
+                .a("mx1.example.org", mx1Address)
+                .a("mx2.example.org", mx2Address);
+        dns.zone("sender.example").mx("sender.example", 10, "mx.sender.example").a("mx.sender.example", senderMxAddress);
+        builder.zones.accept(this);
+        store = H2MessageStore.open(H2StoreSettings.defaults(directory.resolve("data")).withClock(clock));
+        DnsjavaResolver resolver = DnsjavaResolver.create(new DnsSettings(List.of(dns.address()), Duration.ofMillis(500), 1));
+        SelfIdentity self = new SelfIdentity(Set.of(HOSTNAME), List.of());
+        client = new SmtpClient(SmtpClientSettings.defaults(HOSTNAME)
+                .withTimeouts(SmtpTimeouts.uniform(Duration.ofSeconds(5)))
+                .withReuseIdleTime(Duration.ZERO));
+        MessageDelivery delivery = new MessageDelivery(
+                new Router(resolver, builder.routes.apply(this), self, port, new Random(7)),
+                new AddressResolver(resolver, List.of(AddressFamily.IPV4)), self, client);
+        QueueLifetime lifetime = new QueueLifetime(Duration.ofDays(5), Duration.ofDays(2));
+        Notifier notifier = new Notifier(store, new DsnComposer(DsnComposer.randomTokens()), HOSTNAME,
+                "postmaster@sender.example", builder.delayWarning, lifetime, clock);
+        service = new DeliveryService(store, delivery, notifier,
+                new RetryPolicy(new RetrySchedule(Duration.ofMinutes(5), Duration.ofHours(1), 2.0), lifetime),
+                new DeliveryLimits(10, 5, Duration.ofHours(1), Duration.ofSeconds(1)), clock, "test-worker");
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    SmtpSinkServer mx1() {
+        return sinks.get(0);
+    }
+
+    SmtpSinkServer mx2() {
+        return sinks.get(1);
+    }
+
+    /** The receiver of the domain sender.example, where DSNs to the test senders arrive. */
+    SmtpSinkServer senderMx() {
+        return sinks.get(2);
+    }
+
+    QueueId queue(String sender, String... recipients) throws Exception {
+        List<EnvelopeRecipient> list = new ArrayList<>();
+        for (String recipient : recipients) {
+            list.add(EnvelopeRecipient.of(recipient));
+        }
+        return queue(sender, list, "Subject: test\r\nMessage-ID: <m1@sender.example>\r\n\r\nHello.\r\n");
+    }
+
+    QueueId queue(String sender, List<EnvelopeRecipient> recipients, String body) throws Exception {
+        try (IncomingMessage incoming = store.receive()) {
+            incoming.body().write(body.getBytes(StandardCharsets.UTF_8));
+            incoming.commit(new Envelope(sender, recipients, Envelope.BodyType.SEVEN_BIT, false, Optional.empty(),
+                    Optional.empty(), new Envelope.ClientInfo("192.0.2.10", "client.test", Optional.empty()), clock.instant()));
+            return incoming.id();
+        }
+    }
+
+    int pass() throws InterruptedException {
+        return service.runOnce();
+    }
+
+    @Override
+    public void close() {
+        service.close();
+        client.close();
+        store.close();
+        sinks.forEach(SmtpSinkServer::close);
+        dns.close();
+    }
+
+    static final class Builder {
+        SmtpSinkServer.Builder mx1 = SmtpSinkServer.builder();
+        SmtpSinkServer.Builder mx2 = SmtpSinkServer.builder();
+        java.util.function.Function<DeliveryHarness, StaticRoutes> routes = h -> StaticRoutes.none();
+        Duration delayWarning = Duration.ofHours(4);
+        java.util.function.Consumer<DeliveryHarness> zones = h -> {
+        };
+
+        Builder mx1(SmtpSinkServer.Builder sink) {
+            this.mx1 = sink;
+            return this;
+        }
+
+        Builder mx2(SmtpSinkServer.Builder sink) {
+            this.mx2 = sink;
+            return this;
+        }
+
+        /** Routes that may name the harness's receivers (their port is known only once they run). */
+        Builder routesTo(java.util.function.Function<DeliveryHarness, StaticRoutes> routes) {
+            this.routes = routes;
+            return this;
+        }
+
+        Builder delayWarning(Duration delayWarning) {
+            this.delayWarning = delayWarning;
+            return this;
+        }
+
+        Builder zones(java.util.function.Consumer<DeliveryHarness> zones) {
+            this.zones = zones;
+            return this;
+        }
+
+        DeliveryHarness start(Path directory) throws Exception {
+            return new DeliveryHarness(directory, this);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.mta.server.delivery;
+
+import dev.mta.delivery.attempt.MessageDelivery;
+import dev.mta.delivery.dsn.DsnComposer;
+import dev.mta.delivery.notice.Notifier;
+import dev.mta.delivery.route.AddressResolver;
+import dev.mta.delivery.route.Router;
+import dev.mta.delivery.route.SelfIdentity;
+import dev.mta.delivery.scheduler.DeliveryLimits;
+import dev.mta.delivery.scheduler.DeliveryService;
+import dev.mta.delivery.smtpclient.SmtpClient;
+import dev.mta.delivery.smtpclient.SmtpClientSettings;
+import dev.mta.delivery.smtpclient.SmtpTimeouts;
+import dev.mta.queue.MessageStore;
+import dev.mta.queue.retry.QueueLifetime;
+import dev.mta.queue.retry.RetryPolicy;
+import dev.mta.queue.retry.RetrySchedule;
+import dev.mta.security.dns.DnsResolver;
+import dev.mta.security.dns.DnsSettings;
+import dev.mta.security.dns.DnsjavaResolver;
+import dev.mta.server.config.DeliveryConfig;
+import dev.mta.server.config.RelayConfig;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The delivery side of the relay put together from its configuration: DNS, router, SMTP client,
+ * notifier and the queue manager that drives them.
+ */
+public final class OutboundDelivery implements AutoCloseable {
+    // How often the queue is scanned when nothing wakes the manager (new mail wakes it at once).
+    private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
+
+    private final SmtpClient client;
+    private final DeliveryService service;
+
+    private OutboundDelivery(SmtpClient client, DeliveryService service) {
+        this.client = client;
+        this.service = service;
+    }
+
+    /** Builds the delivery side; {@link #start()} sets it going. */
+    public static OutboundDelivery create(RelayConfig config, MessageStore store, Clock clock, List<InetSocketAddress> listening) {
+        DeliveryConfig delivery = config.delivery();
+        DnsResolver dns = DnsjavaResolver.create(new DnsSettings(delivery.dnsServers(), delivery.dnsTimeout(), delivery.dnsAttempts()));
+        SelfIdentity self = new SelfIdentity(Set.of(config.hostname()), listening);
+        Router router = new Router(dns, delivery.routes(), self, delivery.port(), new SecureRandom());
+        AddressResolver addresses = new AddressResolver(dns, delivery.addressFamilies());
+        DeliveryConfig.Timeouts t = delivery.timeouts();
+        SmtpClient client = new SmtpClient(SmtpClientSettings.defaults(config.hostname())
+                .withTimeouts(new SmtpTimeouts(t.connect(), t.greeting(), t.ehlo(), t.starttls(), t.mail(), t.rcpt(),
+                        t.data(), t.dataBlock(), t.endOfData()))
+                .withReuseIdleTime(delivery.connectionReuseTime())
+                .withMaxMessagesPerConnection(delivery.maxMessagesPerConnection()));
+        QueueLifetime lifetime = new QueueLifetime(delivery.queueLifetime(), delivery.noticeLifetime());
+        RetryPolicy retry = new RetryPolicy(new RetrySchedule(delivery.retryFirst(), delivery.retryMax(), 2.0), lifetime);
+        Notifier notifier = new Notifier(store, new DsnComposer(DsnComposer.randomTokens()), config.hostname(),
+                delivery.postmaster(), delivery.delayWarning(), lifetime, clock);
+        DeliveryLimits limits = new DeliveryLimits(delivery.maxConnections(), delivery.maxConnectionsPerDestination(),
+                leaseTime(t), POLL_INTERVAL);
+        DeliveryService service = new DeliveryService(store, new MessageDelivery(router, addresses, self, client),
+                notifier, retry, limits, clock, config.hostname() + "/" + ProcessHandle.current().pid());
+        return new OutboundDelivery(client, service);
+    }
+
+    /**
+     * A claimed recipient must stay ours for the whole attempt, even one that runs into every
+     * timeout; the lease also bounds how long a crashed relay's claims would hold (the store
+     * releases them at the next start, since only one relay uses an embedded queue).
+     */
+    private static Duration leaseTime(DeliveryConfig.Timeouts t) {
+        Duration oneHost = t.connect().plus(t.greeting()).plus(t.ehlo()).plus(t.starttls()).plus(t.mail())
+                .plus(t.rcpt()).plus(t.data()).plus(t.dataBlock()).plus(t.endOfData());
+        Duration lease = oneHost.multipliedBy(2);
+        return lease.compareTo(Duration.ofHours(1)) < 0 ? Duration.ofHours(1) : lease;
+    }
+
+    public void start() {
+        service.start();
+    }
+
+    public DeliveryService service() {
+        return service;
+    }
+
+    /** New mail was committed: deliver now rather than at the next scan. */
+    public void wake() {
+        service.wake();
+    }
+
+    @Override
+    public void close() {
+        try {
+            service.close();
+        } finally {
+            client.close();
+        }
+    }
+}

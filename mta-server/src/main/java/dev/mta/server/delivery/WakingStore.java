@@ -1,0 +1,111 @@
+package dev.mta.server.delivery;
+
+import dev.mta.queue.ClaimedRecipient;
+import dev.mta.queue.Envelope;
+import dev.mta.queue.IncomingMessage;
+import dev.mta.queue.MessageDetail;
+import dev.mta.queue.MessageStore;
+import dev.mta.queue.MessageSummary;
+import dev.mta.queue.NoticeKind;
+import dev.mta.queue.PendingNotices;
+import dev.mta.queue.QueueId;
+import dev.mta.queue.RecipientRef;
+import dev.mta.queue.Settlement;
+import dev.mta.queue.StoreException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The store as the SMTP listeners see it: every committed message wakes the delivery manager,
+ * so new mail leaves at once instead of at the next queue scan.
+ */
+public final class WakingStore implements MessageStore {
+    private final MessageStore store;
+    private final Runnable wake;
+
+    public WakingStore(MessageStore store, Runnable wake) {
+        this.store = store;
+        this.wake = wake;
+    }
+
+    @Override
+    public IncomingMessage receive() throws StoreException {
+        IncomingMessage incoming = store.receive();
+        return new IncomingMessage() {
+            @Override
+            public QueueId id() {
+                return incoming.id();
+            }
+
+            @Override
+            public OutputStream body() {
+                return incoming.body();
+            }
+
+            @Override
+            public long size() {
+                return incoming.size();
+            }
+
+            @Override
+            public void commit(Envelope envelope) throws StoreException {
+                incoming.commit(envelope);
+                wake.run();
+            }
+
+            @Override
+            public void close() {
+                incoming.close();
+            }
+        };
+    }
+
+    @Override
+    public List<MessageSummary> list() throws StoreException {
+        return store.list();
+    }
+
+    @Override
+    public Optional<MessageDetail> find(QueueId id) throws StoreException {
+        return store.find(id);
+    }
+
+    @Override
+    public InputStream openBody(QueueId id) throws StoreException {
+        return store.openBody(id);
+    }
+
+    @Override
+    public List<ClaimedRecipient> claimDue(Instant now, int limit, String owner, Duration leaseTime) throws StoreException {
+        return store.claimDue(now, limit, owner, leaseTime);
+    }
+
+    @Override
+    public boolean settle(RecipientRef recipient, String owner, Settlement settlement) throws StoreException {
+        return store.settle(recipient, owner, settlement);
+    }
+
+    @Override
+    public List<PendingNotices> pendingNotices(Instant now, Duration delayWarningAfter, int limit) throws StoreException {
+        return store.pendingNotices(now, delayWarningAfter, limit);
+    }
+
+    @Override
+    public void noticesSent(QueueId message, List<Integer> indexes, NoticeKind kind) throws StoreException {
+        store.noticesSent(message, indexes, kind);
+    }
+
+    @Override
+    public int flush(Optional<QueueId> message, Instant now) throws StoreException {
+        return store.flush(message, now);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}
