@@ -5,10 +5,11 @@ import dev.mta.server.config.ConfigLoader;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** Runs the relay until SIGTERM or SIGINT. */
+/** Runs the relay until SIGTERM or SIGINT, then stops it in order and exits 0. */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the relay (foreground).")
 final class ServeCommand implements Callable<Integer> {
     @Mixin
@@ -27,10 +28,20 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandFailure(ExitCodes.UNAVAILABLE, "queue store: " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            relay.close();
-            stopped.countDown();
-        }, "mta-shutdown"));
+        AtomicBoolean closing = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (closing.compareAndSet(false, true)) {
+                relay.close();
+                stopped.countDown();
+            }
+        };
+        // SIGTERM and SIGINT stop the relay in order (listeners, delivery, then the queue) before
+        // the JVM begins its shutdown, during which H2's own hook would close the queue under
+        // the workers. The hook stays as a fallback for any other way the JVM ends.
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> Thread.ofPlatform().name("mta-stop").start(stop));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "mta-shutdown"));
         stopped.await();
         return ExitCodes.OK;
     }

@@ -305,7 +305,10 @@ final class SinkSession implements Runnable {
         } else if (recipients.isEmpty()) {
             reply("554 5.5.1 No valid recipients");
         } else {
-            String reply = choose(ReplyPoint.END_OF_DATA, "250 2.0.0 OK queued");
+            // A delay at END_OF_DATA holds the reply to a message the server already has: the
+            // window in which a crashing client cannot know it was delivered.
+            String reply = script.replyAt(ReplyPoint.END_OF_DATA, connection.number()).orElse("250 2.0.0 OK queued");
+            reply = reply.endsWith("\n") ? reply : reply + "\r\n";
             if (reply.startsWith("2")) {
                 // Recorded before the reply goes out, so a client that saw 250 finds the message.
                 server.record(new ReceivedMessage(heloName, mailFrom, mailParameters, recipients,
@@ -313,6 +316,7 @@ final class SinkSession implements Runnable {
                         connection.number(), size, HexFormat.of().formatHex(digest.digest())));
                 connection.messageAccepted();
             }
+            pause(ReplyPoint.END_OF_DATA);
             send(reply);
         }
         resetTransaction();
