@@ -175,6 +175,20 @@ public final class SmtpSinkServer implements AutoCloseable {
         script.stallDuringData(afterBytes);
     }
 
+    /**
+     * Closes every open connection at once, without a reply, as a server that restarts or
+     * forgets idle clients does. The sink goes on accepting new connections.
+     */
+    public void dropConnections() {
+        for (Socket socket : sockets) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // Closing anyway; nothing more to do.
+            }
+        }
+    }
+
     /** Back to accepting every recipient and message, promptly, with no misbehaviour. */
     public void resetReplies() {
         script.reset();
