@@ -56,6 +56,38 @@ class ConnectionFailureTest {
     }
 
     @Test
+    void givesARefusalBeforeTheEndOfTheContentToEveryAcceptedRecipient() throws Exception {
+        try (SmtpSinkServer sink = SmtpSinkServer.builder().maxMessageSize(1L << 30).start();
+             SmtpClient client = Outbound.client()) {
+            sink.replyDuringData(100_000, 552, "5.3.4 Message too big for this mailbox");
+
+            TransactionResult result = await(client.send(hop(sink), large(64L * 1024 * 1024)));
+
+            assertThat(Outbound.replies(result)).containsExactly("bob@example.com 552 END_OF_DATA");
+            // The rest of the content was still on its way: that session cannot be reused.
+            assertThat(client.openConnections(hop(sink))).isZero();
+        }
+    }
+
+    @Test
+    void takesNoAcceptanceBeforeTheEndOfTheContent() throws Exception {
+        try (SmtpSinkServer sink = SmtpSinkServer.builder().maxMessageSize(1L << 30).start();
+             SmtpClient client = Outbound.client()) {
+            sink.replyDuringData(100_000, 250, "2.0.0 Thanks, that will do");
+
+            TransactionResult.Failed failed = failed(await(client.send(hop(sink), large(64L * 1024 * 1024))));
+
+            assertThat(failed.stage()).isEqualTo(Stage.BODY);
+            assertThat(failed.error()).isInstanceOf(DeliveryError.Protocol.class);
+        }
+    }
+
+    private static OutboundMessage large(long size) {
+        return new OutboundMessage("alice@example.org", List.of(new OutboundRecipient("bob@example.com")),
+                size, false, false, Optional.empty(), Optional.empty(), () -> new GeneratedContent(size));
+    }
+
+    @Test
     void reportsAServerThatClosesAfterTheGreeting() throws Exception {
         try (SmtpSinkServer sink = SmtpSinkServer.start(); SmtpClient client = Outbound.client()) {
             sink.reply(ReplyPoint.GREETING, 421, "4.3.2 Too busy, bye");

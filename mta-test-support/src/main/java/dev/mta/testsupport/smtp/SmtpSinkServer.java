@@ -189,6 +189,15 @@ public final class SmtpSinkServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers with this reply once this many octets of message data have arrived, before the
+     * end of the data, then reads nothing more until the sink closes: a server that gives up on
+     * a message mid-stream. (A client sending more than the socket buffers hold cannot finish.)
+     */
+    public void replyDuringData(long afterBytes, int code, String text) {
+        script.replyDuringData(afterBytes, SinkScript.line(code, text));
+    }
+
     /** Back to accepting every recipient and message, promptly, with no misbehaviour. */
     public void resetReplies() {
         script.reset();
