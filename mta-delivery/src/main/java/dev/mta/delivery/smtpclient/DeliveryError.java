@@ -15,7 +15,10 @@ public sealed interface DeliveryError {
         }
     }
 
-    /** No reply (or, at {@link Stage#BODY}, no progress) within that stage's timeout. */
+    /**
+     * Nothing within that stage's timeout: no TCP connection at {@link Stage#CONNECT}, no progress
+     * sending the content at {@link Stage#BODY}, no reply at any other stage.
+     */
     record Timeout(Stage stage) implements DeliveryError {
         public Timeout {
             Objects.requireNonNull(stage, "stage");

@@ -139,6 +139,13 @@ final class MailTransaction implements SmtpConnection.Conversation {
     }
 
     private void onEndOfData(SmtpReply reply) {
+        boolean early = connection.bodyInFlight();
+        if (early && reply.isPositive()) {
+            // Nobody may accept a message before its end; whatever this server took, it was not it.
+            finish(failure(Stage.BODY, new DeliveryError.Protocol("reply before the end of the data: " + reply)),
+                    Cleanup.CLOSE, false);
+            return;
+        }
         List<RecipientResult> results = new ArrayList<>();
         for (int i = 0; i < recipientReplies.length; i++) {
             OutboundRecipient recipient = message.recipients().get(i);
@@ -146,9 +153,9 @@ final class MailTransaction implements SmtpConnection.Conversation {
                     ? new RecipientResult(recipient, reply, Stage.END_OF_DATA)
                     : new RecipientResult(recipient, recipientReplies[i], Stage.RCPT));
         }
-        // A reply before the content was all out (a server refusing mid-stream) leaves the
+        // A refusal before the content was all out (a server giving up mid-stream) leaves the
         // rest of the content on the wire: that session is over.
-        boolean clean = !connection.bodyInFlight() && reply.code() != SERVICE_CLOSING;
+        boolean clean = !early && reply.code() != SERVICE_CLOSING;
         finish(new TransactionResult.Completed(connection.sessionInfo(), results),
                 clean ? Cleanup.NONE : Cleanup.CLOSE, false);
     }

@@ -143,6 +143,8 @@ public final class SmtpClient implements AutoCloseable {
                                 pool.closed(hop);
                                 pool.forget(hop, connection);
                             });
+                            // After the listener above, so close() sees the counts settled.
+                            channels.add(connection.channel());
                             opening.start(connection);
                         }));
             }
@@ -154,7 +156,6 @@ public final class SmtpClient implements AutoCloseable {
             opening.connectFailed(e);
             return opening.outcome();
         }
-        channels.add(connect.channel());
         connect.addListener(future -> {
             if (!future.isSuccess()) {
                 opening.connectFailed(future.cause());

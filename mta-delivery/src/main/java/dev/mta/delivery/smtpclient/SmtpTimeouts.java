@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * How long the client waits at each stage before it gives up with {@link DeliveryError.Timeout}.
- * AUTH uses {@code ehlo}; RSET and QUIT use {@code mail}.
+ * AUTH uses {@code ehlo}; RSET uses {@code mail}; QUIT waits {@link SmtpClientSettings#quitTimeout()}.
  *
  * @param connect   opening the TCP connection
  * @param greeting  the 220 greeting (RFC 5321 4.5.3.2.1)
@@ -52,7 +52,7 @@ public record SmtpTimeouts(Duration connect, Duration greeting, Duration ehlo, D
             case GREETING -> greeting;
             case EHLO, HELO, AUTH -> ehlo;
             case STARTTLS -> starttls;
-            case MAIL, RSET, QUIT -> mail;
+            case MAIL, RSET, QUIT -> mail; // QUIT: the client waits quitTimeout instead
             case RCPT -> rcpt;
             case DATA -> data;
             case BODY -> dataBlock;

@@ -17,6 +17,8 @@ final class SinkScript {
     private final Map<ReplyPoint, Duration> delays = new ConcurrentHashMap<>();
     private volatile long dropDuringDataAfter = -1;
     private volatile long stallDuringDataAfter = -1;
+    private volatile long replyDuringDataAfter = -1;
+    private volatile String replyDuringData;
 
     private record ConnectionPoint(int connection, ReplyPoint point) {
     }
@@ -49,6 +51,11 @@ final class SinkScript {
         stallDuringDataAfter = afterBytes;
     }
 
+    void replyDuringData(long afterBytes, String raw) {
+        replyDuringData = raw;
+        replyDuringDataAfter = afterBytes;
+    }
+
     void reset() {
         replies.clear();
         connectionReplies.clear();
@@ -56,6 +63,8 @@ final class SinkScript {
         delays.clear();
         dropDuringDataAfter = -1;
         stallDuringDataAfter = -1;
+        replyDuringDataAfter = -1;
+        replyDuringData = null;
     }
 
     /** The scripted reply at this point of this connection: per connection first, then for all. */
@@ -75,6 +84,14 @@ final class SinkScript {
 
     long dropDuringDataAfter() {
         return dropDuringDataAfter;
+    }
+
+    long replyDuringDataAfter() {
+        return replyDuringDataAfter;
+    }
+
+    String replyDuringData() {
+        return replyDuringData;
     }
 
     long stallDuringDataAfter() {

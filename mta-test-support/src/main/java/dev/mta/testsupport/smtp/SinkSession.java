@@ -286,6 +286,12 @@ final class SinkSession implements Runnable {
             if (dropAfter >= 0 && octetsOnTheWire >= dropAfter) {
                 throw new EndSession("dropped during DATA");
             }
+            long replyAfter = script.replyDuringDataAfter();
+            if (replyAfter >= 0 && octetsOnTheWire >= replyAfter) {
+                send(script.replyDuringData());
+                server.awaitClose();
+                throw new EndSession("replied during DATA");
+            }
             if (Arrays.equals(line, END_OF_DATA)) {
                 break;
             }

@@ -175,6 +175,29 @@ public final class SmtpSinkServer implements AutoCloseable {
         script.stallDuringData(afterBytes);
     }
 
+    /**
+     * Closes every open connection at once, without a reply, as a server that restarts or
+     * forgets idle clients does. The sink goes on accepting new connections.
+     */
+    public void dropConnections() {
+        for (Socket socket : sockets) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // Closing anyway; nothing more to do.
+            }
+        }
+    }
+
+    /**
+     * Answers with this reply once this many octets of message data have arrived, before the
+     * end of the data, then reads nothing more until the sink closes: a server that gives up on
+     * a message mid-stream. (A client sending more than the socket buffers hold cannot finish.)
+     */
+    public void replyDuringData(long afterBytes, int code, String text) {
+        script.replyDuringData(afterBytes, SinkScript.line(code, text));
+    }
+
     /** Back to accepting every recipient and message, promptly, with no misbehaviour. */
     public void resetReplies() {
         script.reset();
