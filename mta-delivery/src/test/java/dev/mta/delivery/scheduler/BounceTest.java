@@ -163,6 +163,21 @@ class BounceTest {
     }
 
     @Test
+    void anEightBitMessageBouncesWith563AtAServerWithout8bitmimeAndIsNeverDowngraded() throws Exception {
+        try (DeliveryHarness relay = DeliveryHarness.builder().mx1(SmtpSinkServer.builder().without(SinkExtension.EIGHT_BIT_MIME)).start(dir)) {
+            try (var incoming = relay.store.receive()) {
+                incoming.body().write("Subject: 8bit\r\n\r\ncaf\u00e9\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                incoming.commit(new dev.mta.queue.Envelope("alice@sender.example", List.of(EnvelopeRecipient.of("bob@example.org")),
+                        dev.mta.queue.Envelope.BodyType.EIGHT_BIT_MIME, false, Optional.empty(), Optional.empty(),
+                        new dev.mta.queue.Envelope.ClientInfo("192.0.2.1", "c.test", Optional.empty()), relay.clock.instant()));
+            }
+            ParsedDsn dsn = ParsedDsn.parse(onlyDsn(relay).data());
+            assertThat(dsn.deliveryStatus()).contains("Status: 5.6.3");
+            assertThat(relay.mx1().messages()).isEmpty();
+        }
+    }
+
+    @Test
     void aStartTlsHandshakeFailureIsRetriedInClearText() throws Exception {
         try (DeliveryHarness relay = DeliveryHarness.builder().mx1(SmtpSinkServer.builder()
                 .startTlsFailing(dev.mta.testsupport.smtp.TlsHandshakeFailure.values()[0])).start(dir)) {

@@ -93,7 +93,7 @@ final class DeliveryHarness implements AutoCloseable {
                 "postmaster@sender.example", builder.delayWarning, lifetime, clock);
         service = new DeliveryService(store, delivery, notifier,
                 new RetryPolicy(new RetrySchedule(Duration.ofMinutes(5), Duration.ofHours(1), 2.0), lifetime),
-                new DeliveryLimits(10, 5, Duration.ofHours(1), Duration.ofSeconds(1)), clock, "test-worker");
+                new DeliveryLimits(builder.maxConnections, builder.maxPerDestination, Duration.ofHours(1), Duration.ofSeconds(1)), clock, "test-worker");
     }
 
     static Builder builder() {
@@ -148,6 +148,8 @@ final class DeliveryHarness implements AutoCloseable {
         SmtpSinkServer.Builder mx2 = SmtpSinkServer.builder();
         java.util.function.Function<DeliveryHarness, StaticRoutes> routes = h -> StaticRoutes.none();
         Duration delayWarning = Duration.ofHours(4);
+        int maxConnections = 10;
+        int maxPerDestination = 5;
         java.util.function.Consumer<DeliveryHarness> zones = h -> {
         };
 
@@ -164,6 +166,12 @@ final class DeliveryHarness implements AutoCloseable {
         /** Routes that may name the harness's receivers (their port is known only once they run). */
         Builder routesTo(java.util.function.Function<DeliveryHarness, StaticRoutes> routes) {
             this.routes = routes;
+            return this;
+        }
+
+        Builder limits(int maxConnections, int maxPerDestination) {
+            this.maxConnections = maxConnections;
+            this.maxPerDestination = maxPerDestination;
             return this;
         }
 

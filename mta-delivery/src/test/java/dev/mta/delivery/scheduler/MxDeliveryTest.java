@@ -117,6 +117,39 @@ class MxDeliveryTest {
         }
     }
 
+    @Test
+    void anMxHostWithOnlyAnIpv6AddressIsReachedOverIpv6() throws Exception {
+        try (SmtpSinkServer v6 = SmtpSinkServer.builder().address("::1").hostName("mx6.example.org").start();
+                DeliveryHarness relay = DeliveryHarness.builder().start(dir)) {
+            relay.dns.zone("six.example").mx("six.example", 10, "mx6.six.example").aaaa("mx6.six.example", "::1");
+            relay.dns.zone("sixport.example");
+            // The harness's receivers share one port; the IPv6 one has its own, so route to it.
+            var resolver = dev.mta.security.dns.DnsjavaResolver.create(new dev.mta.security.dns.DnsSettings(
+                    java.util.List.of(relay.dns.address()), Duration.ofMillis(500), 1));
+            var addresses = new dev.mta.delivery.route.AddressResolver(resolver,
+                    java.util.List.of(dev.mta.delivery.route.AddressFamily.IPV6, dev.mta.delivery.route.AddressFamily.IPV4));
+            assertThat(addresses.resolve("mx6.six.example")).isEqualTo(new dev.mta.delivery.route.HostAddresses.Found(
+                    java.util.List.of(java.net.InetAddress.getByName("::1"))));
+            var router = new dev.mta.delivery.route.Router(resolver, dev.mta.delivery.route.StaticRoutes.none(),
+                    dev.mta.delivery.route.SelfIdentity.none(), v6.port(), new java.util.Random(1));
+            var delivery = new dev.mta.delivery.attempt.MessageDelivery(router, addresses,
+                    dev.mta.delivery.route.SelfIdentity.none(), relay.client);
+            QueueId id = relay.queue("alice@sender.example", "bob@six.example");
+            var claimed = relay.store.claimDue(relay.clock.instant(), 10, "v6-test", Duration.ofMinutes(5));
+            var results = delivery.deliver(claimed.getFirst().envelope(), "six.example", claimed,
+                    relay.store.find(id).orElseThrow().size(), () -> {
+                        try {
+                            return relay.store.openBody(id);
+                        } catch (dev.mta.queue.StoreException e) {
+                            throw new java.io.IOException(e);
+                        }
+                    });
+            assertThat(results.getFirst().outcome()).isInstanceOf(dev.mta.delivery.attempt.DeliveryOutcome.Delivered.class);
+            assertThat(results.getFirst().via().relay()).isEqualTo("mx6.six.example[0:0:0:0:0:0:0:1]:" + v6.port());
+            assertThat(v6.awaitMessages(1, WAIT)).hasSize(1);
+        }
+    }
+
     static SmtpSinkServer.Builder sink() {
         return SmtpSinkServer.builder();
     }

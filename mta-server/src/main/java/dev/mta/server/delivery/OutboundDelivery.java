@@ -35,6 +35,10 @@ public final class OutboundDelivery implements AutoCloseable {
     // How often the queue is scanned when nothing wakes the manager (new mail wakes it at once).
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
 
+    // A bounce returns the whole message only up to this size, headers beyond it (Postfix's
+    // bounce_size_limit is smaller still): a DSN must not be refused for its size itself.
+    private static final long RETURNED_MESSAGE_LIMIT = 1024 * 1024;
+
     private final SmtpClient client;
     private final DeliveryService service;
 
@@ -58,7 +62,7 @@ public final class OutboundDelivery implements AutoCloseable {
                 .withMaxMessagesPerConnection(delivery.maxMessagesPerConnection()));
         QueueLifetime lifetime = new QueueLifetime(delivery.queueLifetime(), delivery.noticeLifetime());
         RetryPolicy retry = new RetryPolicy(new RetrySchedule(delivery.retryFirst(), delivery.retryMax(), 2.0), lifetime);
-        Notifier notifier = new Notifier(store, new DsnComposer(DsnComposer.randomTokens()), config.hostname(),
+        Notifier notifier = new Notifier(store, new DsnComposer(DsnComposer.randomTokens(), RETURNED_MESSAGE_LIMIT), config.hostname(),
                 delivery.postmaster(), delivery.delayWarning(), lifetime, clock);
         DeliveryLimits limits = new DeliveryLimits(delivery.maxConnections(), delivery.maxConnectionsPerDestination(),
                 leaseTime(t), POLL_INTERVAL);

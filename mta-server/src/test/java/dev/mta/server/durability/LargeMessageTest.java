@@ -8,6 +8,8 @@ import dev.mta.queue.MessageSummary;
 import dev.mta.queue.QueueId;
 import dev.mta.server.TestRelay;
 import dev.mta.testsupport.smtp.SmtpReply;
+import dev.mta.testsupport.smtp.ReceivedMessage;
+import dev.mta.testsupport.smtp.SmtpSinkServer;
 import dev.mta.testsupport.smtp.SmtpTestClient;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -119,9 +121,34 @@ class LargeMessageTest {
                     .isEqualTo(HexFormat.of().formatHex(sentDigest.digest()));
         }
 
+        String storedDigest;
+        long storedSize;
+        try (MessageStore store = RelayProcess.openStoreOf(dir); InputStream body = store.openBody(id)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            storedSize = new java.security.DigestInputStream(body, digest).transferTo(java.io.OutputStream.nullOutputStream());
+            storedDigest = HexFormat.of().formatHex(digest.digest());
+        }
+
         int exit = relay.stop();
         System.out.println("LargeMessageTest: relay exited with " + exit + " after SIGTERM; log complaints: "
                 + relay.complaints());
+
+        // The same relay, heap and data, now delivering: the body is streamed from the queue file.
+        try (SmtpSinkServer sink = SmtpSinkServer.builder().discardData().maxMessageSize(60L * 1024 * 1024).start()) {
+            relay = RelayProcess.start(dir, "large-delivery", List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"),
+                    List.of("smtp.max-message-size=60M", "delivery.enabled=true",
+                            "delivery.routes.\"*\".relay-host=\"[127.0.0.1]:" + sink.port() + "\""));
+            ReceivedMessage delivered;
+            try {
+                delivered = sink.awaitMessages(1, Duration.ofSeconds(120)).getFirst();
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + relay.describe(), e);
+            }
+            assertThat(delivered.dataSize()).isEqualTo(storedSize);
+            assertThat(delivered.dataSha256()).isEqualTo(storedDigest);
+            assertThat(relay.log()).doesNotContain("OutOfMemoryError");
+            relay.stop();
+        }
     }
 
     private static void send(SmtpTestClient client, MessageDigest digest, byte[] bytes) throws IOException {
