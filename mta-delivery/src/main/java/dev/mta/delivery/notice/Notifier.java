@@ -1,5 +1,6 @@
 package dev.mta.delivery.notice;
 
+import dev.mta.delivery.attempt.QueuedBody;
 import dev.mta.delivery.dsn.ComposedDsn;
 import dev.mta.delivery.dsn.DsnAction;
 import dev.mta.delivery.dsn.DsnComposer;
@@ -125,13 +126,7 @@ public final class Notifier {
         try (IncomingMessage dsn = store.receive()) {
             ComposedDsn composed;
             try (OutputStream out = dsn.body()) {
-                composed = composer.write(report, () -> {
-                    try {
-                        return store.openBody(message.message());
-                    } catch (StoreException e) {
-                        throw new IOException(e.getMessage(), e);
-                    }
-                }, out);
+                composed = composer.write(report, new QueuedBody(store, message.message()), out);
             }
             dsn.commit(new Envelope("", List.of(EnvelopeRecipient.of(to)),
                     composed.eightBitMime() ? Envelope.BodyType.EIGHT_BIT_MIME : Envelope.BodyType.SEVEN_BIT,

@@ -3,7 +3,7 @@ package dev.mta.delivery.scheduler;
 import dev.mta.delivery.attempt.AttemptResult;
 import dev.mta.delivery.attempt.MessageDelivery;
 import dev.mta.delivery.notice.Notifier;
-import dev.mta.delivery.smtpclient.BodySource;
+import dev.mta.delivery.attempt.QueuedBody;
 import dev.mta.queue.ClaimedRecipient;
 import dev.mta.queue.MessageDetail;
 import dev.mta.queue.MessageStore;
@@ -11,7 +11,6 @@ import dev.mta.queue.QueueId;
 import dev.mta.queue.Settlement;
 import dev.mta.queue.StoreException;
 import dev.mta.queue.retry.RetryPolicy;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -172,7 +171,7 @@ public final class DeliveryService implements AutoCloseable {
                 destination.acquire();
                 try {
                     List<AttemptResult> results = delivery.deliver(first.envelope(), domain, group,
-                            bodySize(first.ref().message()), body(first.ref().message()));
+                            bodySize(first.ref().message()), new QueuedBody(store, first.ref().message()));
                     settle(results);
                 } finally {
                     destination.release();
@@ -189,16 +188,6 @@ public final class DeliveryService implements AutoCloseable {
 
     private long bodySize(QueueId id) throws StoreException {
         return store.find(id).map(MessageDetail::size).orElse(0L);
-    }
-
-    private BodySource body(QueueId id) {
-        return () -> {
-            try {
-                return store.openBody(id);
-            } catch (StoreException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        };
     }
 
     private void settle(List<AttemptResult> results) {

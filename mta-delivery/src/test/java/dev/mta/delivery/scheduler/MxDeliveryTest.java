@@ -137,13 +137,7 @@ class MxDeliveryTest {
             QueueId id = relay.queue("alice@sender.example", "bob@six.example");
             var claimed = relay.store.claimDue(relay.clock.instant(), 10, "v6-test", Duration.ofMinutes(5));
             var results = delivery.deliver(claimed.getFirst().envelope(), "six.example", claimed,
-                    relay.store.find(id).orElseThrow().size(), () -> {
-                        try {
-                            return relay.store.openBody(id);
-                        } catch (dev.mta.queue.StoreException e) {
-                            throw new java.io.IOException(e);
-                        }
-                    });
+                    relay.store.find(id).orElseThrow().size(), new dev.mta.delivery.attempt.QueuedBody(relay.store, id));
             assertThat(results.getFirst().outcome()).isInstanceOf(dev.mta.delivery.attempt.DeliveryOutcome.Delivered.class);
             assertThat(results.getFirst().via().relay()).isEqualTo("mx6.six.example[0:0:0:0:0:0:0:1]:" + v6.port());
             assertThat(v6.awaitMessages(1, WAIT)).hasSize(1);
