@@ -42,7 +42,9 @@ class TimeoutTest {
 
             assertThat(failed.stage()).isEqualTo(stage);
             assertThat(failed.error()).isEqualTo(new DeliveryError.Timeout(stage));
-            assertThat(sink.messages()).isEmpty();
+            // A late reply to the final dot is the one ambiguous case: the server already has the
+            // message, the client cannot know it, and the caller defers (a possible duplicate).
+            assertThat(sink.messages()).hasSize(point == ReplyPoint.END_OF_DATA ? 1 : 0);
             assertThat(client.openConnections(hop(sink))).isZero();
         }
     }
