@@ -6,14 +6,18 @@ import dev.mta.delivery.smtpclient.SessionInfo;
  * The connection an outcome came from, for the attempt's log line.
  *
  * @param relay {@code mx.example.org[192.0.2.1]:25}, or {@code none} when no connection was made
- * @param tls   {@code none}, or {@code TLSv1.3/TLS_AES_256_GCM_SHA384}
+ * @param tls   how the hop was secured, then the protocol and cipher: {@code none},
+ *              {@code encrypted:TLSv1.3:TLS_AES_256_GCM_SHA384} (TLS, server not authenticated),
+ *              {@code dane-ta:...}, {@code dane-ee:...}, {@code verified:...}, {@code fingerprint:...}
  */
 public record Via(String relay, String tls) {
     public static final Via NONE = new Via("none", "none");
 
     public static Via of(SessionInfo session) {
         String relay = session.mxHost() + "[" + session.address().getAddress().getHostAddress() + "]:" + session.address().getPort();
-        String tls = session.tlsProtocol().map(p -> p + "/" + session.tlsCipher().orElse("?")).orElse("none");
+        String tls = session.tlsProtocol()
+                .map(p -> session.peerAuthentication().orElse("encrypted") + ":" + p + ":" + session.tlsCipher().orElse("?"))
+                .orElse("none");
         return new Via(relay, tls);
     }
 }

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One line per recipient and attempt, in the spirit of Postfix's smtp log line:
- * {@code id=.. to=<..> relay=mx[addr]:25 delay=3.1s tls=TLSv1.3/... dsn=2.0.0 status=sent (reply)}.
+ * {@code id=.. to=<..> relay=mx[addr]:25 delay=3.1s tls=dane-ta:TLSv1.3:... dsn=2.0.0 status=sent (reply)}.
  */
 final class DeliveryLog {
     private static final Logger LOG = LoggerFactory.getLogger("dev.mta.delivery");

@@ -153,6 +153,7 @@ final class SessionOpening implements SmtpConnection.Conversation {
             refuse(Stage.STARTTLS, new DeliveryError.TlsFailed("certificate rejected: " + rejected.reason()));
             return;
         }
+        connection.peerAuthenticated(((PeerVerdict.Accepted) verdict).authentication());
         // RFC 3207 4.2: forget what the server said before TLS and ask again.
         connection.extensions(ServerExtensions.none());
         ehlo();

@@ -65,6 +65,7 @@ final class SmtpConnection extends SimpleChannelInboundHandler<SmtpReply> {
     private String greeting = "";
     private ServerExtensions extensions = ServerExtensions.none();
     private Optional<SSLSession> tlsSession = Optional.empty();
+    private Optional<String> peerAuthentication = Optional.empty();
     private int transactions;
 
     /**
@@ -257,9 +258,14 @@ final class SmtpConnection extends SimpleChannelInboundHandler<SmtpReply> {
         return transactions;
     }
 
+    /** What the TLS policy said of the server after the handshake. */
+    void peerAuthenticated(Optional<String> how) {
+        peerAuthentication = how;
+    }
+
     SessionInfo sessionInfo() {
         return new SessionInfo(hop.mxHost(), hop.address(), tlsSession.map(SSLSession::getProtocol),
-                tlsSession.map(SSLSession::getCipherSuite), extensions.dsn(), greeting);
+                tlsSession.map(SSLSession::getCipherSuite), peerAuthentication, extensions.dsn(), greeting);
     }
 
     Channel channel() {

@@ -31,11 +31,11 @@ class DeliveryLogTest {
                 envelope.recipients().getFirst(), 0, received.plusSeconds(600));
         Diagnosis diagnosis = Diagnosis.remote("2.0.0", "250 2.0.0 Ok: queued as 4XyZ", "mx1.example.org");
         AttemptResult result = new AttemptResult(claimed, new DeliveryOutcome.Delivered(diagnosis, true),
-                new Via("mx1.example.org[192.0.2.25]:25", "TLSv1.3/TLS_AES_256_GCM_SHA384"));
+                new Via("mx1.example.org[192.0.2.25]:25", "dane-ta:TLSv1.3:TLS_AES_256_GCM_SHA384"));
 
         String line = DeliveryLog.line(result, new Settlement.Delivered(diagnosis, false), received.plusMillis(1_250));
 
         assertThat(line).isEqualTo("id=ABCDEFGHJK23 to=<bob@example.org> relay=mx1.example.org[192.0.2.25]:25"
-                + " delay=1.3s tls=TLSv1.3/TLS_AES_256_GCM_SHA384 dsn=2.0.0 status=sent (250 2.0.0 Ok: queued as 4XyZ)");
+                + " delay=1.3s tls=dane-ta:TLSv1.3:TLS_AES_256_GCM_SHA384 dsn=2.0.0 status=sent (250 2.0.0 Ok: queued as 4XyZ)");
     }
 }

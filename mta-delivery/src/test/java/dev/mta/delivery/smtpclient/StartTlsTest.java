@@ -65,6 +65,20 @@ class StartTlsTest {
     }
 
     @Test
+    void howThePolicyAuthenticatedTheServerIsReportedWithTheSession() throws Exception {
+        MandatoryPolicy daneLike = new MandatoryPolicy(Optional.of(Outbound.MX_HOST),
+                (chain, session) -> PeerVerdict.authenticated("dane-ee"));
+        try (SmtpSinkServer sink = tlsSink(); SmtpClient client = Outbound.client()) {
+            SessionInfo authenticated = completed(await(client.send(hop(sink, daneLike), message("x\r\n", "bob@example.com")))).session();
+            assertThat(authenticated.peerAuthentication()).contains("dane-ee");
+            SessionInfo encrypted = completed(await(client.send(hop(sink, TlsPolicy.opportunistic()),
+                    message("x\r\n", "bob@example.com")))).session();
+            assertThat(encrypted.encrypted()).isTrue();
+            assertThat(encrypted.peerAuthentication()).isEmpty();
+        }
+    }
+
+    @Test
     void opportunisticTlsUpgradesWhenOfferedAndSaysEhloAgain() throws Exception {
         try (SmtpSinkServer sink = tlsSink(); SmtpClient client = Outbound.client()) {
             TransactionResult result = await(client.send(hop(sink, TlsPolicy.opportunistic()),
