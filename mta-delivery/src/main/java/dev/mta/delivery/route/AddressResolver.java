@@ -29,12 +29,13 @@ public final class AddressResolver {
     public HostAddresses resolve(String host) {
         if (isLiteral(host)) {
             try {
-                return new HostAddresses.Found(List.of(InetAddress.getByName(host)));
+                return new HostAddresses.Found(List.of(InetAddress.getByName(host)), DnsSecurity.INSECURE);
             } catch (UnknownHostException e) {
                 return new HostAddresses.NotFound("'" + host + "' is not an IP address");
             }
         }
         List<InetAddress> addresses = new ArrayList<>();
+        DnsSecurity security = DnsSecurity.SECURE;
         List<String> failures = new ArrayList<>();
         List<String> absences = new ArrayList<>();
         for (AddressFamily family : families) {
@@ -45,19 +46,36 @@ public final class AddressResolver {
                 continue;
             }
             switch (answer) {
-                case DnsResult.Found<InetAddress> found -> addresses.addAll(found.records());
+                case DnsResult.Found<InetAddress> found -> {
+                    addresses.addAll(found.records());
+                    security = weaker(security, found.security());
+                }
                 case DnsResult.NoData<InetAddress> ignored -> absences.add("no " + type + " record");
                 case DnsResult.NxDomain<InetAddress> ignored -> absences.add("no such host (NXDOMAIN)");
                 case DnsResult.Failed<InetAddress> failed -> failures.add(type + " lookup failed: " + failed.reason());
             }
         }
         if (!addresses.isEmpty()) {
-            return new HostAddresses.Found(addresses);
+            return new HostAddresses.Found(addresses, security);
         }
         if (!failures.isEmpty()) {
             return new HostAddresses.Failed(host + ": " + String.join("; ", failures));
         }
         return new HostAddresses.NotFound(host + ": " + String.join("; ", absences.stream().distinct().toList()));
+    }
+
+    /** SECURE is best, then INSECURE, INDETERMINATE, BOGUS. */
+    static DnsSecurity weaker(DnsSecurity a, DnsSecurity b) {
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    private static int rank(DnsSecurity security) {
+        return switch (security) {
+            case SECURE -> 0;
+            case INSECURE -> 1;
+            case INDETERMINATE -> 2;
+            case BOGUS -> 3;
+        };
     }
 
     private static boolean isLiteral(String host) {

@@ -1,14 +1,21 @@
 package dev.mta.delivery.route;
 
+import dev.mta.security.dns.DnsSecurity;
 import java.net.InetAddress;
 import java.util.List;
 
 /** The addresses of one next-hop host, or why there are none. */
 public sealed interface HostAddresses {
 
-    record Found(List<InetAddress> addresses) implements HostAddresses {
+    /**
+     * @param security the weakest DNSSEC status of the address answers used; RFC 7672 2.2.2:
+     *                 DANE applies only when the host's addresses are secure. SECURE for an IP literal
+     *                 is never claimed: literals have no DNS, so no DANE (INSECURE).
+     */
+    record Found(List<InetAddress> addresses, DnsSecurity security) implements HostAddresses {
         public Found {
             addresses = List.copyOf(addresses);
+            java.util.Objects.requireNonNull(security, "security");
         }
     }
 

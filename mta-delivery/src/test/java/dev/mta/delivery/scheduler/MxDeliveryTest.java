@@ -129,7 +129,7 @@ class MxDeliveryTest {
             var addresses = new dev.mta.delivery.route.AddressResolver(resolver,
                     java.util.List.of(dev.mta.delivery.route.AddressFamily.IPV6, dev.mta.delivery.route.AddressFamily.IPV4));
             assertThat(addresses.resolve("mx6.six.example")).isEqualTo(new dev.mta.delivery.route.HostAddresses.Found(
-                    java.util.List.of(java.net.InetAddress.getByName("::1"))));
+                    java.util.List.of(java.net.InetAddress.getByName("::1")), dev.mta.security.dns.DnsSecurity.INSECURE));
             var router = new dev.mta.delivery.route.Router(resolver, dev.mta.delivery.route.StaticRoutes.none(),
                     dev.mta.delivery.route.SelfIdentity.none(), v6.port(), new java.util.Random(1));
             var delivery = new dev.mta.delivery.attempt.MessageDelivery(router, addresses,
