@@ -32,6 +32,7 @@ final class Responder {
     private final Zones zones;
     private final Behaviours behaviours;
     private final List<ReceivedQuery> received = new ArrayList<>();
+    private volatile boolean claimAuthenticData;
 
     Responder(Zones zones, Behaviours behaviours) {
         this.zones = zones;
@@ -77,6 +78,11 @@ final class Responder {
         return Optional.of(transport == Transport.UDP ? response.toWire(udpLimit(query)) : response.toWire());
     }
 
+    /** See {@link TestDnsServer#claimAuthenticData(boolean)}. */
+    void claimAuthenticData(boolean claim) {
+        claimAuthenticData = claim;
+    }
+
     List<ReceivedQuery> received() {
         synchronized (received) {
             return List.copyOf(received);
@@ -101,7 +107,11 @@ final class Responder {
         }
         Message response = reply(query, Rcode.NOERROR);
         response.getHeader().setFlag(Flags.AA);
-        zone.get().answer(name, type, response);
+        zone.get().answer(name, type, response, dnssecOk(query));
+        if (claimAuthenticData && zone.get().isSigned()) {
+            // RFC 4035 3.2.3: what a validating resolver says of data it validated.
+            response.getHeader().setFlag(Flags.AD);
+        }
         return response;
     }
 
