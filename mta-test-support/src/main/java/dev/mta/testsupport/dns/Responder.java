@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
@@ -107,8 +109,23 @@ final class Responder {
         }
         Message response = reply(query, Rcode.NOERROR);
         response.getHeader().setFlag(Flags.AA);
-        zone.get().answer(name, type, response, dnssecOk(query));
-        if (claimAuthenticData && zone.get().isSigned()) {
+        boolean allSigned = true;
+        Set<Name> chased = new HashSet<>(Set.of(name));
+        while (true) {
+            allSigned &= zone.get().isSigned();
+            Optional<Name> elsewhere = zone.get().answer(name, type, response, dnssecOk(query));
+            if (elsewhere.isEmpty() || !zones.delegating() || !chased.add(elsewhere.get())) {
+                break;
+            }
+            // A signed server answers as the recursive resolver in front of its zones would: it
+            // follows the CNAME into the other zone (RFC 1034 4.3.2 step 3.a), as validators expect.
+            name = elsewhere.get();
+            zone = zones.authorityFor(name, type);
+            if (zone.isEmpty()) {
+                break;
+            }
+        }
+        if (claimAuthenticData && allSigned) {
             // RFC 4035 3.2.3: what a validating resolver says of data it validated.
             response.getHeader().setFlag(Flags.AD);
         }

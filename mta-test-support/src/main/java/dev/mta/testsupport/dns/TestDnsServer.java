@@ -42,9 +42,10 @@ import org.xbill.DNS.Name;
  *
  * <p>{@link #startSigned()} starts a server for DNSSEC tests instead: a signed root zone, signed
  * zones below it (each with a DS in its parent), unsigned ones where a test asks, and the root's
- * DS as the trust anchor a validator is given. The server then also answers for every zone as a
- * recursive resolver in front of them would, so a validator asks it for the DS and DNSKEY sets
- * along the chain, and it returns RRSIGs and NSEC proofs to queries with the DO bit.
+ * DS as the trust anchor a validator is given. The server then also answers for all its zones as a
+ * recursive resolver in front of them would: a validator asks it for the DS and DNSKEY sets along
+ * the chain, CNAMEs are followed from zone to zone within one answer, and queries with the DO bit
+ * get RRSIGs and NSEC proofs.
  *
  * <pre>{@code
  * try (TestDnsServer dns = TestDnsServer.startSigned()) {

@@ -220,12 +220,13 @@ public final class TestZone {
     /**
      * Writes the answer for {@code qname}/{@code qtype} into {@code response}: the RRset, or the
      * CNAME chain within this zone and what its end holds, or a negative answer with the SOA in
-     * the authority section (RFC 2308 2.1, 2.2). A CNAME whose target lies outside the zone ends
-     * the answer, as on an authoritative-only server; the client asks again for the target. With
-     * {@code dnssecOk} (the DO bit, RFC 3225 3) a signed zone adds the RRSIGs and the NSEC
-     * records that prove a negative answer (RFC 4035 3.1).
+     * the authority section (RFC 2308 2.1, 2.2). With {@code dnssecOk} (the DO bit, RFC 3225 3) a
+     * signed zone adds the RRSIGs and the NSEC records that prove a negative answer (RFC 4035 3.1).
+     *
+     * @return the target of a CNAME that leads out of this zone, where the answer stops as on an
+     *         authoritative-only server; a resolver (or the signed server itself) goes on there
      */
-    synchronized void answer(Name qname, int qtype, Message response, boolean dnssecOk) {
+    synchronized Optional<Name> answer(Name qname, int qtype, Message response, boolean dnssecOk) {
         ZoneView served = view();
         Name name = qname;
         Set<Name> visited = new HashSet<>();
@@ -237,26 +238,27 @@ public final class TestZone {
                     response.getHeader().setRcode(Rcode.NXDOMAIN);
                 }
                 served.addDenial(name, exists, response, dnssecOk);
-                return;
+                return Optional.empty();
             }
             RRset wanted = node.get(qtype);
             if (wanted != null) {
                 ZoneView.add(wanted, response, Section.ANSWER, dnssecOk);
-                return;
+                return Optional.empty();
             }
             RRset cname = node.get(Type.CNAME);
             if (cname == null || qtype == Type.CNAME) {
                 served.addDenial(name, true, response, dnssecOk);
-                return;
+                return Optional.empty();
             }
             // RFC 1034 4.3.2 step 3.a: give the CNAME, then look up its target.
             ZoneView.add(cname, response, Section.ANSWER, dnssecOk);
             name = ((CNAMERecord) cname.first()).getTarget();
             if (!name.subdomain(origin)) {
-                return;
+                return Optional.of(name);
             }
         }
         // A CNAME loop: the answer holds the chain up to the repetition; the client sees the loop.
+        return Optional.empty();
     }
 
     /** What the zone serves now, built again when this or any other zone changed since. */

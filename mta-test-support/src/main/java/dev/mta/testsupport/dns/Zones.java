@@ -79,6 +79,11 @@ final class Zones {
                 .max(Comparator.comparingInt(zone -> zone.origin().labels()));
     }
 
+    /** Whether this is a signed server's tree of zones, whose parents delegate to their children. */
+    boolean delegating() {
+        return delegating;
+    }
+
     void changed() {
         generation.incrementAndGet();
     }

@@ -118,6 +118,26 @@ class SignedZonesTest {
     }
 
     @Test
+    void cnameIntoAnotherZoneIsFollowedAsARecursiveResolverWould() throws IOException {
+        dns.unsignedZone("example.net").a("host.example.net", "127.0.0.3");
+        dns.zone("example.org").cname("away.example.org", "host.example.net");
+
+        Message response = validated("away.example.org", Type.A);
+
+        assertThat(response.getSection(Section.ANSWER)).extracting(Record::getType).contains(Type.CNAME, Type.A);
+        assertThat(response.getHeader().getFlag(Flags.AD)).isFalse(); // the last link is unsigned
+        assertThat(response.getRcode()).isEqualTo(Rcode.NOERROR);
+    }
+
+    @Test
+    void cnameAcrossSignedZonesIsSecure() throws IOException {
+        dns.zone("example.com").a("host.example.com", "127.0.0.3");
+        dns.zone("example.org").cname("away.example.org", "host.example.com");
+
+        assertThat(validated("away.example.org", Type.A).getHeader().getFlag(Flags.AD)).isTrue();
+    }
+
+    @Test
     void unsignedZoneIsAnInsecureDelegation() throws IOException {
         dns.unsignedZone("example.net").mx("example.net", 10, "mx.example.net");
 
