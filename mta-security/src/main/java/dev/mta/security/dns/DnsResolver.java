@@ -8,7 +8,7 @@ import java.net.InetAddress;
  * (IDNA); the answer is about the normalised A-label name. CNAME chains are followed.
  *
  * <p>Calls block until the answer or the timeout; callers run them on virtual threads.
- * Implementations are thread-safe.
+ * Implementations are thread-safe, and a slow answer to one question holds up no other.
  *
  * <p>A name that is not a domain name at all (empty, an empty label, a label over 63 octets) is
  * an {@link IllegalArgumentException}: callers validate addresses before they get here.
@@ -23,4 +23,10 @@ public interface DnsResolver {
 
     /** The IPv6 addresses of {@code host} (AAAA records). */
     DnsResult<InetAddress> ipv6(String host);
+
+    /**
+     * The TLSA records at {@code name}, the full TLSA query name such as
+     * {@code "_25._tcp.mx1.example.org"} (RFC 6698 3, RFC 7672 2.2.1).
+     */
+    DnsResult<TlsaRecord> tlsa(String name);
 }

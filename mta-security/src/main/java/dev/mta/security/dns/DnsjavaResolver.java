@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,7 +24,9 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -33,36 +36,58 @@ import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.WireParseException;
+import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
  * The DNS port on dnsjava: sends each question through a {@link Resolver} (UDP, and TCP when an
  * answer comes back truncated), reads the RCODE and answer section itself, and follows CNAME
- * chains of up to {@value #MAX_CNAMES} links. Thread-safe; each call blocks its (virtual) thread.
+ * chains of up to {@value #MAX_CNAMES} links. Each answer is judged by {@link AnswerSecurity}
+ * and kept in an {@link AnswerCache}.
  *
- * <p>The resolver is injected so that a validating one can stand in front of the servers; the
- * DNSSEC status of every answer is decided in {@link AnswerSecurity}.
+ * <p>In {@link DnssecMode#VALIDATE} the resolver is dnsjava's {@link ValidatingResolver} loaded
+ * with the trust anchors, in front of the configured servers; in TRUST_AD the servers are asked
+ * with the AD and DO bits (RFC 6840 5.7, RFC 3225) and their AD bit believed; in OFF they are
+ * asked plainly.
+ *
+ * <p>Thread-safe. Each call blocks its (virtual) thread, but the queries themselves are
+ * asynchronous (dnsjava's non-blocking I/O, continuations on virtual threads), so any number of
+ * lookups proceed side by side and a slow server holds up only the questions put to it.
  */
 public final class DnsjavaResolver implements DnsResolver {
     /** Longer chains are almost surely loops or mistakes; resolvers cap them similarly. */
     static final int MAX_CNAMES = 8;
 
     private final Resolver resolver;
+    private final DnssecMode mode;
+    private final AnswerSecurity judge;
+    private final AnswerCache cache;
     private final Duration questionTimeout;
     // dnsjava continues its futures on the executor given; the common pool can be one thread.
     private final Executor executor = task -> Thread.ofVirtual().name("dns-answer").start(task);
 
     /**
-     * @param resolver        sends one query and brings back the answer
-     * @param questionTimeout how long one question may take, every server and attempt included
+     * @param resolver        sends one query and brings back the answer, validated if {@code mode}
+     *                        is VALIDATE
+     * @param questionTimeout how long one question may take, every server and attempt (and, when
+     *                        validating, every DS and DNSKEY query it needs) included
      */
-    public DnsjavaResolver(Resolver resolver, Duration questionTimeout) {
+    DnsjavaResolver(Resolver resolver, DnssecMode mode, Duration questionTimeout, Clock clock, int cacheCapacity) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.judge = new AnswerSecurity(mode);
+        this.cache = new AnswerCache(clock, cacheCapacity);
         this.questionTimeout = Objects.requireNonNull(questionTimeout, "questionTimeout");
         if (!questionTimeout.isPositive()) {
             throw new IllegalArgumentException("timeout must be positive: " + questionTimeout);
         }
+    }
+
+    /** As {@link #create(DnsSettings, Clock)} with the system clock. */
+    public static DnsjavaResolver create(DnsSettings settings) {
+        return create(settings, Clock.systemUTC());
     }
 
     /**
@@ -70,9 +95,12 @@ public final class DnsjavaResolver implements DnsResolver {
      * servers that failed recently to the back), each up to {@code attempts} times with
      * {@code timeout} per attempt; one question takes at most timeout × attempts × servers.
      *
-     * @throws IllegalStateException when no server is configured and the system names none
+     * @param clock the time for signature validity and cache expiry
+     * @throws IllegalStateException    when no server is configured and the system names none
+     * @throws IllegalArgumentException when the trust anchors file cannot be used (see
+     *                                  {@link TrustAnchors#read})
      */
-    public static DnsjavaResolver create(DnsSettings settings) {
+    public static DnsjavaResolver create(DnsSettings settings, Clock clock) {
         List<InetSocketAddress> servers = settings.servers().isEmpty()
                 ? ResolverConfig.getCurrentConfig().servers()
                 : settings.servers();
@@ -80,18 +108,36 @@ public final class DnsjavaResolver implements DnsResolver {
             throw new IllegalStateException("no DNS servers: none configured, and the system's resolver configuration names none");
         }
         // Built empty and filled with addResolver, which keeps the configured order.
-        ExtendedResolver resolver = new ExtendedResolver(List.of());
+        ExtendedResolver upstream = new ExtendedResolver(List.of());
         for (InetSocketAddress server : servers) {
             SimpleResolver simple = new SimpleResolver(server);
             simple.setTimeout(settings.timeout());
-            resolver.addResolver(simple);
+            upstream.addResolver(simple);
         }
-        resolver.setLoadBalance(false);
-        resolver.setRetries(settings.attempts());
+        upstream.setLoadBalance(false);
+        upstream.setRetries(settings.attempts());
         Duration questionTimeout = settings.timeout().multipliedBy((long) settings.attempts() * servers.size());
         // ExtendedResolver's own deadline lies beyond ours, so that ours decides and says "no answer".
-        resolver.setTimeout(questionTimeout.plus(settings.timeout()));
-        return new DnsjavaResolver(resolver, questionTimeout);
+        upstream.setTimeout(questionTimeout.plus(settings.timeout()));
+        Resolver resolver = switch (settings.dnssec()) {
+            case OFF -> upstream;
+            case TRUST_AD -> {
+                // RFC 3225 3: with DO the server includes DNSSEC records, whose RRSIGs bound caching.
+                upstream.setEDNS(0, 0, ExtendedFlags.DO, List.of());
+                yield upstream;
+            }
+            case VALIDATE -> validator(upstream, TrustAnchors.read(settings.trustAnchors().orElseThrow()), clock);
+        };
+        return new DnsjavaResolver(resolver, settings.dnssec(), questionTimeout, clock, AnswerCache.DEFAULT_CAPACITY);
+    }
+
+    private static ValidatingResolver validator(Resolver upstream, TrustAnchors anchors, Clock clock) {
+        // The validator sets DO and CD on what it sends (so the servers pass signatures through and
+        // do not withhold data they think bogus) and asks for the DS and DNSKEY sets it needs.
+        ValidatingResolver validator = new ValidatingResolver(new ServerErrors(upstream), clock);
+        validator.setAddReasonToAdditional(true); // AnswerSecurity reads the verdict's reason from it
+        anchors.installInto(validator);
+        return validator;
     }
 
     @Override
@@ -112,6 +158,15 @@ public final class DnsjavaResolver implements DnsResolver {
         return lookup(name, Type.AAAA, record -> address(name, ((AAAARecord) record).getAddress()));
     }
 
+    @Override
+    public DnsResult<TlsaRecord> tlsa(String name) {
+        return lookup(QueryNames.toName(name), Type.TLSA, record -> {
+            TLSARecord tlsa = (TLSARecord) record;
+            return new TlsaRecord(tlsa.getCertificateUsage(), tlsa.getSelector(), tlsa.getMatchingType(),
+                    tlsa.getCertificateAssociationData());
+        });
+    }
+
     /**
      * Asks for {@code type} at {@code qname} and follows CNAMEs, within one answer as a recursive
      * server gives them (RFC 1034 4.3.2) and by asking again where an answer stops at a CNAME.
@@ -123,21 +178,34 @@ public final class DnsjavaResolver implements DnsResolver {
         while (true) {
             Exchange exchange = ask(asked, type);
             if (exchange instanceof Unanswered unanswered) {
-                return new DnsResult.Failed<>(unanswered.reason() + " (" + describe(asked, type) + ")",
+                return new DnsResult.Failed<>(unanswered.reason() + " (" + QueryNames.question(asked, type) + ")",
                         AnswerSecurity.weakest(security, AnswerSecurity.unanswered()));
             }
             Message response = ((Answered) exchange).response();
-            security = AnswerSecurity.weakest(security, AnswerSecurity.of(response));
+            DnsSecurity answerSecurity = ((Answered) exchange).security();
+            security = AnswerSecurity.weakest(security, answerSecurity);
+            if (answerSecurity == DnsSecurity.BOGUS) {
+                // RFC 4035 4.3: bogus data is not to be used; the caller defers.
+                return new DnsResult.Failed<>("DNSSEC validation failed: "
+                        + AnswerSecurity.reason(response).orElse("no reason given")
+                        + " (" + QueryNames.question(asked, type) + ")", security);
+            }
             int rcode = response.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-                return new DnsResult.Failed<>(Rcode.string(rcode) + " from the DNS server (" + describe(asked, type) + ")", security);
+                return new DnsResult.Failed<>(Rcode.string(rcode) + " from the DNS server ("
+                        + QueryNames.question(asked, type) + ")", security);
+            }
+            if (answerSecurity == DnsSecurity.INDETERMINATE) {
+                return new DnsResult.Failed<>("DNSSEC validation could not be completed: a DS or DNSKEY query"
+                        + " went unanswered (" + QueryNames.question(asked, type) + ")", security);
             }
             List<Record> answer = response.getSection(Section.ANSWER);
             Name name = asked;
             while (true) {
                 List<T> records = recordsAt(answer, name, type, reader);
                 if (!records.isEmpty()) {
-                    return new DnsResult.Found<>(records, security);
+                    Optional<String> canonical = name.equals(qname) ? Optional.empty() : Optional.of(QueryNames.text(name));
+                    return new DnsResult.Found<>(records, security, canonical);
                 }
                 Optional<Name> target = cnameTarget(answer, name);
                 if (target.isEmpty()) {
@@ -145,11 +213,11 @@ public final class DnsjavaResolver implements DnsResolver {
                 }
                 if (!chain.add(target.get())) {
                     return new DnsResult.Failed<>("CNAME loop at " + QueryNames.text(target.get())
-                            + " (" + describe(qname, type) + ")", security);
+                            + " (" + QueryNames.question(qname, type) + ")", security);
                 }
                 if (chain.size() > MAX_CNAMES + 1) {
                     return new DnsResult.Failed<>("CNAME chain longer than " + MAX_CNAMES
-                            + " (" + describe(qname, type) + ")", security);
+                            + " (" + QueryNames.question(qname, type) + ")", security);
                 }
                 name = target.get();
             }
@@ -186,32 +254,49 @@ public final class DnsjavaResolver implements DnsResolver {
     private sealed interface Exchange permits Answered, Unanswered {
     }
 
-    private record Answered(Message response) implements Exchange {
+    private record Answered(Message response, DnsSecurity security) implements Exchange {
     }
 
     private record Unanswered(String reason) implements Exchange {
     }
 
     private Exchange ask(Name name, int type) {
+        Optional<Message> cached = cache.get(name, type);
+        if (cached.isPresent()) {
+            return new Answered(cached.get(), judge.of(cached.get()));
+        }
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+        if (mode == DnssecMode.TRUST_AD) {
+            query.getHeader().setFlag(Flags.AD); // RFC 6840 5.7: ask for the AD bit
+        }
         CompletableFuture<Message> pending = resolver.sendAsync(query, executor).toCompletableFuture();
+        Message response;
         try {
-            return new Answered(pending.get(questionTimeout.toNanos(), TimeUnit.NANOSECONDS));
+            response = pending.get(questionTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             pending.cancel(true);
             return new Unanswered(noAnswerInTime());
         } catch (ExecutionException e) {
-            return new Unanswered(whyUnanswered(e.getCause()));
+            return new Unanswered(whyUnanswered(e.getCause(), QueryNames.question(name, type)));
         } catch (InterruptedException e) {
             pending.cancel(true);
             Thread.currentThread().interrupt();
             return new Unanswered("interrupted while waiting for the answer");
         }
+        DnsSecurity security = judge.of(response);
+        cache.put(name, type, response, security);
+        return new Answered(response, security);
     }
 
     /** Names the cause by its type; dnsjava wraps causes in CompletionException and IOException. */
-    private String whyUnanswered(Throwable failure) {
+    private String whyUnanswered(Throwable failure, String question) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ServerErrors.ServerErrorException serverError) {
+                // Validating, the failed query may be a DS or DNSKEY query along the chain: say which.
+                return serverError.question().equals(question)
+                        ? Rcode.string(serverError.rcode()) + " from the DNS server"
+                        : serverError.getMessage() + " while validating";
+            }
             if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
                 return noAnswerInTime();
             }
@@ -232,10 +317,6 @@ public final class DnsjavaResolver implements DnsResolver {
 
     private String noAnswerInTime() {
         return "no answer within " + questionTimeout.toMillis() + " ms";
-    }
-
-    private static String describe(Name name, int type) {
-        return QueryNames.text(name) + "/" + Type.string(type);
     }
 
     /** The address under the name that was asked for, so that printing it needs no reverse lookup. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /** Turns the names callers hold into the names that go on the wire. */
 final class QueryNames {
@@ -38,5 +39,10 @@ final class QueryNames {
     /** The name as results report it: lower case, without the trailing dot. */
     static String text(Name name) {
         return name.toString(true).toLowerCase(Locale.ROOT);
+    }
+
+    /** A question for messages: {@code example.org/MX}, and {@code ./DNSKEY} for the root. */
+    static String question(Name name, int type) {
+        return (name.equals(Name.root) ? "." : text(name)) + "/" + Type.string(type);
     }
 }

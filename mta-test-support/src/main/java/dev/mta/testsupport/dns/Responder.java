@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
@@ -32,6 +34,7 @@ final class Responder {
     private final Zones zones;
     private final Behaviours behaviours;
     private final List<ReceivedQuery> received = new ArrayList<>();
+    private volatile boolean claimAuthenticData;
 
     Responder(Zones zones, Behaviours behaviours) {
         this.zones = zones;
@@ -77,6 +80,11 @@ final class Responder {
         return Optional.of(transport == Transport.UDP ? response.toWire(udpLimit(query)) : response.toWire());
     }
 
+    /** See {@link TestDnsServer#claimAuthenticData(boolean)}. */
+    void claimAuthenticData(boolean claim) {
+        claimAuthenticData = claim;
+    }
+
     List<ReceivedQuery> received() {
         synchronized (received) {
             return List.copyOf(received);
@@ -101,7 +109,26 @@ final class Responder {
         }
         Message response = reply(query, Rcode.NOERROR);
         response.getHeader().setFlag(Flags.AA);
-        zone.get().answer(name, type, response);
+        boolean allSigned = true;
+        Set<Name> chased = new HashSet<>(Set.of(name));
+        while (true) {
+            allSigned &= zone.get().isSigned();
+            Optional<Name> elsewhere = zone.get().answer(name, type, response, dnssecOk(query));
+            if (elsewhere.isEmpty() || !zones.delegating() || !chased.add(elsewhere.get())) {
+                break;
+            }
+            // A signed server answers as the recursive resolver in front of its zones would: it
+            // follows the CNAME into the other zone (RFC 1034 4.3.2 step 3.a), as validators expect.
+            name = elsewhere.get();
+            zone = zones.authorityFor(name, type);
+            if (zone.isEmpty()) {
+                break;
+            }
+        }
+        if (claimAuthenticData && allSigned) {
+            // RFC 4035 3.2.3: what a validating resolver says of data it validated.
+            response.getHeader().setFlag(Flags.AD);
+        }
         return response;
     }
 

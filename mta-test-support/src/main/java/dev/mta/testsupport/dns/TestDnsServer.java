@@ -14,12 +14,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.xbill.DNS.Name;
 
 /**
  * An authoritative DNS server on 127.0.0.1 for tests: UDP and TCP on the same ephemeral port,
@@ -38,6 +40,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * }
  * }</pre>
  *
+ * <p>{@link #startSigned()} starts a server for DNSSEC tests instead: a signed root zone, signed
+ * zones below it (each with a DS in its parent), unsigned ones where a test asks, and the root's
+ * DS as the trust anchor a validator is given. The server then also answers for all its zones as a
+ * recursive resolver in front of them would: a validator asks it for the DS and DNSKEY sets along
+ * the chain, CNAMEs are followed from zone to zone within one answer, and queries with the DO bit
+ * get RRSIGs and NSEC proofs.
+ *
+ * <pre>{@code
+ * try (TestDnsServer dns = TestDnsServer.startSigned()) {
+ *     dns.zone("example.org").mx("example.org", 10, "mx1.example.org");   // secure
+ *     dns.unsignedZone("example.net").mx("example.net", 10, "mx.example.net"); // insecure
+ *     dns.zone("bogus.example").mx("bogus.example", 10, "mx.bogus.example").brokenSignature();
+ *     Files.writeString(anchors, dns.trustAnchor());
+ * }
+ * }</pre>
+ *
  * <p>Each UDP query and each TCP connection is served on its own virtual thread, so a delayed or
  * dropped query holds up no other.
  */
@@ -48,16 +66,23 @@ public final class TestDnsServer implements AutoCloseable {
     private final DatagramSocket udp;
     private final ServerSocket tcp;
     private final InetSocketAddress address;
-    private final Zones zones = new Zones();
+    private final Zones zones;
+    private final boolean signed;
     private final Behaviours behaviours = new Behaviours();
-    private final Responder responder = new Responder(zones, behaviours);
+    private final Responder responder;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final Thread udpReceiver;
     private final Thread tcpAcceptor;
 
-    private TestDnsServer(DatagramSocket udp, ServerSocket tcp) {
+    private TestDnsServer(DatagramSocket udp, ServerSocket tcp, boolean signed) {
         this.udp = udp;
         this.tcp = tcp;
+        this.signed = signed;
+        this.zones = new Zones(signed, Clock.systemUTC());
+        this.responder = new Responder(zones, behaviours);
+        if (signed) {
+            zones.zone(Name.root, true);
+        }
         this.address = new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
         this.udpReceiver = Thread.ofPlatform().daemon().name("test-dns-udp-" + port()).start(this::receiveLoop);
         this.tcpAcceptor = Thread.ofPlatform().daemon().name("test-dns-tcp-" + port()).start(this::acceptLoop);
@@ -65,6 +90,18 @@ public final class TestDnsServer implements AutoCloseable {
 
     /** Starts a server with no zones: it refuses every query until a test adds one. */
     public static TestDnsServer start() throws IOException {
+        return start(false);
+    }
+
+    /**
+     * Starts a server with a signed root zone ".", whose DS {@link #trustAnchor()} gives; every
+     * zone then added with {@link #zone(String)} is signed and delegated to from its parent.
+     */
+    public static TestDnsServer startSigned() throws IOException {
+        return start(true);
+    }
+
+    private static TestDnsServer start(boolean signed) throws IOException {
         InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
         BindException last = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
@@ -77,7 +114,7 @@ public final class TestDnsServer implements AutoCloseable {
                     tcp.close();
                     throw e;
                 }
-                return new TestDnsServer(udp, tcp);
+                return new TestDnsServer(udp, tcp, signed);
             } catch (BindException e) {
                 // The ephemeral UDP port is taken for TCP by someone else: try another one.
                 udp.close();
@@ -100,9 +137,51 @@ public final class TestDnsServer implements AutoCloseable {
         return address;
     }
 
-    /** The zone with this apex, created empty (SOA and NS only) on first use. */
+    /**
+     * The zone with this apex, created empty (SOA and NS only) on first use. On a signed server
+     * the zone is signed with a key of its own, and its parent (the closest enclosing zone) gets
+     * NS and DS records for it: a secure delegation.
+     *
+     * @throws IllegalArgumentException when the zone exists unsigned on a signed server
+     */
     public TestZone zone(String origin) {
-        return zones.zone(DnsNames.absolute(origin));
+        return zones.zone(DnsNames.absolute(origin), signed);
+    }
+
+    /**
+     * On a signed server, an unsigned zone below a signed parent: the parent delegates to it with
+     * NS records only and proves with a signed NSEC that no DS exists, an insecure delegation
+     * (RFC 4035 5.2). On a plain server the same as {@link #zone(String)}.
+     *
+     * @throws IllegalArgumentException when the zone exists signed
+     */
+    public TestZone unsignedZone(String origin) {
+        Name name = DnsNames.absolute(origin);
+        if (name.equals(Name.root) && signed) {
+            throw new IllegalArgumentException("the root of a signed server is signed");
+        }
+        return zones.zone(name, false);
+    }
+
+    /**
+     * The root zone's DS record in zone-file presentation format, one line, which is what a
+     * trust anchors file holds: give it to the validator under test.
+     *
+     * @throws IllegalStateException on a server not started with {@link #startSigned()}
+     */
+    public String trustAnchor() {
+        TestZone root = zones.existing(Name.root).filter(TestZone::isSigned)
+                .orElseThrow(() -> new IllegalStateException("no signed root: start the server with startSigned()"));
+        return root.delegationSigner().orElseThrow() + "\n";
+    }
+
+    /**
+     * Whether answers from signed zones carry the AD bit, as from a validating recursive resolver
+     * that checked them (RFC 4035 3.2.3; RFC 6840 5.8), for clients that trust a resolver's AD
+     * bit. Off at start: an authoritative server does not set AD.
+     */
+    public void claimAuthenticData(boolean claim) {
+        responder.claimAuthenticData(claim);
     }
 
     /** Answers every query for {@code name} with SERVFAIL (RCODE 2). */

@@ -2,17 +2,22 @@ package dev.mta.testsupport.dns;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
@@ -22,6 +27,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
@@ -31,28 +37,48 @@ import org.xbill.DNS.Type;
  * zone; targets (MX hosts, CNAME targets) may lie anywhere. Every record gets {@link #TTL}
  * seconds unless added with {@link #record(Record)}.
  *
- * <p>Records are kept as RRsets per owner name in canonical order (RFC 4034 6.1), the shape that
- * DNSSEC signing and NSEC chains work on. Changes are visible to the next query.
+ * <p>Records are kept as RRsets per owner name in canonical order (RFC 4034 6.1). Changes are
+ * visible to the next query.
+ *
+ * <p>On a server started with {@link TestDnsServer#startSigned()} a zone is signed (see
+ * {@link ZoneSigner}) with a key generated for it, and its parent zone delegates to it with NS
+ * and a DS for that key; every change to any zone re-signs what the next query needs. A test
+ * makes a signed zone bogus with {@link #brokenSignature()}, {@link #expiredSignatures()} or
+ * {@link #dsMismatch()}, or spoils the signature of one RRset only.
  */
 public final class TestZone {
-    /** The TTL of records added by the convenience methods, and of the SOA. */
+    /** The TTL of records added by the convenience methods, of the SOA, DNSKEY, DS and NSEC records. */
     public static final long TTL = 300;
 
     private final Name origin;
+    private final Zones zones;
+    private final Optional<ZoneKey> key;
     private final NavigableMap<Name, Map<Integer, RRset>> nodes = new TreeMap<>();
     private final SOARecord soa;
+    private Optional<SignatureFault> wholeZoneFault = Optional.empty();
+    private final Map<ZoneSigner.RRsetKey, SignatureFault> rrsetFaults = new HashMap<>();
+    private Optional<Instant> signaturesExpire = Optional.empty();
+    private volatile boolean dsMismatch;
+    private ZoneView view;
+    private long viewGeneration = -1;
 
-    TestZone(Name origin) {
+    TestZone(Name origin, Zones zones, boolean signed) {
         this.origin = origin;
-        Name nameServer = child("ns1");
-        this.soa = new SOARecord(origin, DClass.IN, TTL, nameServer, child("hostmaster"), 1, 3600, 600, 86400, TTL);
+        this.zones = zones;
+        this.key = signed ? Optional.of(ZoneKey.generate(origin, TTL)) : Optional.empty();
+        this.soa = new SOARecord(origin, DClass.IN, TTL, nameServer(), child("hostmaster"), 1, 3600, 600, 86400, TTL);
         record(soa);
-        record(new NSRecord(origin, DClass.IN, TTL, nameServer));
+        record(new NSRecord(origin, DClass.IN, TTL, nameServer()));
     }
 
     /** The apex of the zone, absolute. */
     public Name origin() {
         return origin;
+    }
+
+    /** Whether the zone is signed, which it is on a server started signed unless made unsigned. */
+    public boolean isSigned() {
+        return key.isPresent();
     }
 
     public TestZone mx(String name, int preference, String host) {
@@ -76,6 +102,14 @@ public final class TestZone {
 
     public TestZone cname(String name, String target) {
         return record(new CNAMERecord(inZone(name), DClass.IN, TTL, DnsNames.absolute(target)));
+    }
+
+    /**
+     * A TLSA record (RFC 6698 2.1); {@code name} is the TLSA base name with its port and protocol
+     * labels, e.g. {@code "_25._tcp.mx1.example.org"} (RFC 7672 2.2.1).
+     */
+    public TestZone tlsa(String name, int usage, int selector, int matchingType, byte[] data) {
+        return record(new TLSARecord(inZone(name), DClass.IN, TTL, usage, selector, matchingType, data.clone()));
     }
 
     /** One TXT record whose character-strings are {@code strings}. */
@@ -106,64 +140,172 @@ public final class TestZone {
             throw new IllegalArgumentException("a CNAME cannot share its name with other data (RFC 1034 3.6.2): " + record);
         }
         node.computeIfAbsent(type, t -> new RRset()).addRR(record);
+        zones.changed();
         return this;
+    }
+
+    /**
+     * Spoils the signature of every RRset of the zone except its DNSKEY set, so that the chain of
+     * trust reaches the zone and fails at its data: answers and denials alike are bogus
+     * (RFC 4035 5.3.3).
+     */
+    public synchronized TestZone brokenSignature() {
+        requireSigned();
+        wholeZoneFault = Optional.of(SignatureFault.BROKEN);
+        zones.changed();
+        return this;
+    }
+
+    /** Spoils the signature of the one RRset {@code name}/{@code type}, e.g. only the TLSA set. */
+    public synchronized TestZone brokenSignature(String name, int type) {
+        return fault(name, type, SignatureFault.BROKEN);
+    }
+
+    /**
+     * Signs every RRset of the zone except its DNSKEY set with signatures whose validity ended a
+     * day ago (RFC 4035 5.3.1), as a zone whose signer stopped.
+     */
+    public synchronized TestZone expiredSignatures() {
+        requireSigned();
+        wholeZoneFault = Optional.of(SignatureFault.EXPIRED);
+        zones.changed();
+        return this;
+    }
+
+    /** Gives the one RRset {@code name}/{@code type} a signature whose validity ended a day ago. */
+    public synchronized TestZone expiredSignature(String name, int type) {
+        return fault(name, type, SignatureFault.EXPIRED);
+    }
+
+    /**
+     * Lets every good signature of the zone, its DNSKEY set's included, expire at {@code
+     * expiration} instead of thirty days from now: what a cache must not outlive (RFC 4035 5.3.3).
+     */
+    public synchronized TestZone signaturesExpireAt(Instant expiration) {
+        requireSigned();
+        signaturesExpire = Optional.of(expiration);
+        zones.changed();
+        return this;
+    }
+
+    /**
+     * Makes the DS that the parent publishes for this zone carry a digest that matches no key of
+     * the zone, so the chain of trust breaks at the delegation (RFC 4035 5.2).
+     */
+    public TestZone dsMismatch() {
+        requireSigned();
+        dsMismatch = true;
+        zones.changed();
+        return this;
+    }
+
+    /** The DS record the parent publishes for this zone, or empty when the zone is unsigned. */
+    Optional<DSRecord> delegationSigner() {
+        return key.map(k -> {
+            DSRecord ds = k.ds(TTL);
+            if (!dsMismatch) {
+                return ds;
+            }
+            byte[] digest = ds.getDigest();
+            digest[0] ^= 0x5a;
+            return new DSRecord(origin, DClass.IN, TTL, ds.getFootprint(), ds.getAlgorithm(), ds.getDigestID(), digest);
+        });
+    }
+
+    /** The name server named by the apex NS record, which a parent's delegation names too. */
+    Name nameServer() {
+        return child("ns1");
     }
 
     /**
      * Writes the answer for {@code qname}/{@code qtype} into {@code response}: the RRset, or the
      * CNAME chain within this zone and what its end holds, or a negative answer with the SOA in
-     * the authority section (RFC 2308 2.1, 2.2). A CNAME whose target lies outside the zone ends
-     * the answer, as on an authoritative-only server; the client asks again for the target.
+     * the authority section (RFC 2308 2.1, 2.2). With {@code dnssecOk} (the DO bit, RFC 3225 3) a
+     * signed zone adds the RRSIGs and the NSEC records that prove a negative answer (RFC 4035 3.1).
+     *
+     * @return the target of a CNAME that leads out of this zone, where the answer stops as on an
+     *         authoritative-only server; a resolver (or the signed server itself) goes on there
      */
-    synchronized void answer(Name qname, int qtype, Message response) {
+    synchronized Optional<Name> answer(Name qname, int qtype, Message response, boolean dnssecOk) {
+        ZoneView served = view();
         Name name = qname;
         Set<Name> visited = new HashSet<>();
         while (visited.add(name)) {
-            Map<Integer, RRset> node = nodes.get(name);
+            Map<Integer, RRset> node = served.node(name);
             if (node == null) {
-                // RFC 8020: a name with names below it (an empty non-terminal) exists.
-                if (!hasDescendants(name)) {
+                boolean exists = served.hasDescendants(name);
+                if (!exists) {
                     response.getHeader().setRcode(Rcode.NXDOMAIN);
                 }
-                addNegativeProof(response);
-                return;
+                served.addDenial(name, exists, response, dnssecOk);
+                return Optional.empty();
             }
             RRset wanted = node.get(qtype);
             if (wanted != null) {
-                add(wanted, response, Section.ANSWER);
-                return;
+                ZoneView.add(wanted, response, Section.ANSWER, dnssecOk);
+                return Optional.empty();
             }
             RRset cname = node.get(Type.CNAME);
             if (cname == null || qtype == Type.CNAME) {
-                addNegativeProof(response);
-                return;
+                served.addDenial(name, true, response, dnssecOk);
+                return Optional.empty();
             }
             // RFC 1034 4.3.2 step 3.a: give the CNAME, then look up its target.
-            add(cname, response, Section.ANSWER);
+            ZoneView.add(cname, response, Section.ANSWER, dnssecOk);
             name = ((CNAMERecord) cname.first()).getTarget();
             if (!name.subdomain(origin)) {
-                return;
+                return Optional.of(name);
             }
         }
         // A CNAME loop: the answer holds the chain up to the repetition; the client sees the loop.
+        return Optional.empty();
     }
 
-    private boolean hasDescendants(Name name) {
-        // Canonical order puts every name below `name` right after it.
-        Name next = nodes.higherKey(name);
-        return next != null && next.subdomain(name);
+    /** What the zone serves now, built again when this or any other zone changed since. */
+    private ZoneView view() {
+        long generation = zones.generation();
+        if (view == null || viewGeneration != generation) {
+            view = build();
+            viewGeneration = generation;
+        }
+        return view;
     }
 
-    private void addNegativeProof(Message response) {
-        // RFC 2308 3: a negative answer carries the SOA with the smaller of its TTL and MINIMUM,
-        // which are equal here.
-        response.addRecord(soa, Section.AUTHORITY);
+    private ZoneView build() {
+        NavigableMap<Name, Map<Integer, RRset>> copy = new TreeMap<>();
+        nodes.forEach((name, node) -> {
+            Map<Integer, RRset> types = new TreeMap<>();
+            node.forEach((type, rrset) -> types.put(type, new RRset(rrset)));
+            copy.put(name, types);
+        });
+        Set<Name> cuts = new TreeSet<>();
+        for (TestZone child : zones.childrenOf(this)) {
+            // RFC 1034 4.2.1: the parent holds the child's NS records at the cut; DNSSEC adds the DS.
+            cuts.add(child.origin);
+            Map<Integer, RRset> cut = copy.computeIfAbsent(child.origin, n -> new TreeMap<>());
+            cut.put(Type.NS, new RRset(new NSRecord(child.origin, DClass.IN, TTL, child.nameServer())));
+            child.delegationSigner().ifPresent(ds -> cut.put(Type.DS, new RRset(ds)));
+        }
+        if (key.isEmpty()) {
+            return new ZoneView(origin, copy, new TreeSet<>());
+        }
+        Instant now = zones.clock().instant();
+        ZoneSigner signer = new ZoneSigner(origin, key.get(), now,
+                signaturesExpire.orElse(now.plus(ZoneSigner.VALIDITY)),
+                new ZoneSigner.Faults(wholeZoneFault, Map.copyOf(rrsetFaults)));
+        return signer.sign(copy, cuts, soa.getMinimum());
     }
 
-    private static void add(RRset rrset, Message response, int section) {
-        // rrs(false): the order they were added in; dnsjava would otherwise rotate them.
-        for (Record record : rrset.rrs(false)) {
-            response.addRecord(record, section);
+    private TestZone fault(String name, int type, SignatureFault fault) {
+        requireSigned();
+        rrsetFaults.put(new ZoneSigner.RRsetKey(inZone(name), type), fault);
+        zones.changed();
+        return this;
+    }
+
+    private void requireSigned() {
+        if (key.isEmpty()) {
+            throw new IllegalStateException("zone " + origin + " is not signed; start the server with startSigned()");
         }
     }
 
@@ -176,7 +318,7 @@ public final class TestZone {
     }
 
     private Name child(String label) {
-        return DnsNames.absolute(label + "." + origin);
+        return DnsNames.absolute(origin.equals(Name.root) ? label : label + "." + origin);
     }
 
     private static InetAddress literal(String address, int family) {
