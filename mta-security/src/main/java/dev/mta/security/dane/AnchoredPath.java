@@ -106,11 +106,11 @@ final class AnchoredPath {
 
     private static Outcome pkixValidate(DaneTrustAnchor anchor, List<X509Certificate> path,
                                         List<X509Certificate> chain, Instant now) {
-        TrustAnchor trustAnchor = anchor.certificate()
-                .map(certificate -> new TrustAnchor(certificate, null))
-                // A bare key has no name; the top certificate's issuer name stands in for it.
-                .orElseGet(() -> new TrustAnchor(path.getLast().getIssuerX500Principal(), anchor.key(), null));
         try {
+            TrustAnchor trustAnchor = anchor.certificate()
+                    .map(certificate -> new TrustAnchor(certificate, null))
+                    // A bare key has no name; the top certificate's issuer name stands in for it.
+                    .orElseGet(() -> new TrustAnchor(path.getLast().getIssuerX500Principal(), anchor.key(), null));
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters parameters = new PKIXParameters(Set.of(trustAnchor));
             parameters.setRevocationEnabled(false);
@@ -119,7 +119,7 @@ final class AnchoredPath {
             return new Valid(path);
         } catch (CertPathValidatorException e) {
             return invalid(e, path, chain, anchor);
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             return new Invalid(DaneVerdict.Failure.CHAIN_INVALID, "chain does not validate from the matching "
                     + anchor.describe() + ": " + e.getMessage());
         }

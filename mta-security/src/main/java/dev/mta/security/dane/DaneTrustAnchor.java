@@ -1,6 +1,7 @@
 package dev.mta.security.dane;
 
 import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -64,7 +65,7 @@ record DaneTrustAnchor(Optional<X509Certificate> certificate, PublicKey key, Opt
         try {
             certificate.verify(key);
             return true;
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
     }

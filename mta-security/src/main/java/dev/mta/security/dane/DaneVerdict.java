@@ -41,7 +41,7 @@ public sealed interface DaneVerdict {
                 case DANE_EE -> "matched the leaf certificate";
                 default -> matchedDepth.isPresent()
                         ? "matched the trust anchor at depth " + matchedDepth.getAsInt()
-                        : "gave the trust anchor key that signed the chain";
+                        : "gave in full the trust anchor the server left out of its chain";
             };
             String names = nameMatch.map(m -> m.presentedName().equalsIgnoreCase(m.referenceIdentifier())
                     ? "; leaf name " + m.referenceIdentifier()

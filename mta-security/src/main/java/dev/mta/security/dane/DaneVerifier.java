@@ -3,6 +3,7 @@ package dev.mta.security.dane;
 import dev.mta.security.dane.DaneVerdict.Authenticated;
 import dev.mta.security.dane.DaneVerdict.Failed;
 import dev.mta.security.dane.DaneVerdict.Failure;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -159,7 +160,7 @@ public final class DaneVerifier {
     private static String leafSpkiSha256(X509Certificate leaf) {
         try {
             return HEX.formatHex(MatchingType.SHA2_256.apply(Selector.SPKI.select(leaf)));
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             return "unknown: " + e.getMessage();
         }
     }

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Splits a TLSA RRset into the records an SMTP client uses and the ones it ignores, each ignored
- * one with the reason, for the verifier and for {@code mta policy}. The order of the RRset is kept.
+ * one with the reason, for the verifier and for {@code mta policy}. Both lists keep the order of
+ * the RRset.
  *
  * <p>Three filters, in this order (a record is reported with the first that drops it):
  * <ol>
@@ -51,24 +52,16 @@ public final class TlsaUsability {
 
     public static Partition partition(List<TlsaAssociation> records) {
         Objects.requireNonNull(records, "records");
-        List<TlsaAssociation> supported = new ArrayList<>();
+        List<TlsaAssociation> supported = records.stream()
+                .filter(record -> unsupportedBecause(record).isEmpty())
+                .toList();
+        List<TlsaAssociation> usable = new ArrayList<>();
         List<Unusable> unusable = new ArrayList<>();
         for (TlsaAssociation record : records) {
-            Optional<String> reason = unsupportedBecause(record);
+            Optional<String> reason = unsupportedBecause(record)
+                    .or(() -> strongerDigestBeside(record, supported).map(stronger -> ignoredForAgility(record, stronger)));
             if (reason.isPresent()) {
                 unusable.add(new Unusable(record, reason.get()));
-            } else {
-                supported.add(record);
-            }
-        }
-        List<TlsaAssociation> usable = new ArrayList<>();
-        for (TlsaAssociation record : supported) {
-            Optional<MatchingType> stronger = strongerDigestBeside(record, supported);
-            if (stronger.isPresent()) {
-                unusable.add(new Unusable(record, MatchingType.describe(record.matchingType())
-                        + " is ignored because " + stronger.get() + " records are published for "
-                        + CertificateUsage.describe(record.usage()) + " " + Selector.describe(record.selector())
-                        + " (RFC 7671 9, digest algorithm agility)"));
             } else {
                 usable.add(record);
             }
@@ -103,6 +96,12 @@ public final class TlsaUsability {
             return Optional.of("Full(0) record without association data (RFC 6698 2.1.4)");
         }
         return Optional.empty();
+    }
+
+    private static String ignoredForAgility(TlsaAssociation record, MatchingType stronger) {
+        return MatchingType.describe(record.matchingType()) + " is ignored because " + stronger
+                + " records are published for " + CertificateUsage.describe(record.usage()) + " "
+                + Selector.describe(record.selector()) + " (RFC 7671 9, digest algorithm agility)";
     }
 
     /**

@@ -18,8 +18,13 @@ import dev.mta.testsupport.tls.TestCertificates;
 import dev.mta.testsupport.tls.Validity;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -43,7 +48,7 @@ class DaneEeTest {
         DaneVerdict verdict = DaneVerifier.verify(List.of(record), leaf.chain(), MX, now);
 
         assertThat(verdict).isEqualTo(new Authenticated(CertificateUsage.DANE_EE, record,
-                java.util.OptionalInt.of(0), java.util.Optional.empty()));
+                OptionalInt.of(0), Optional.empty()));
         assertThat(verdict.summary()).isEqualTo("DANE " + record.describe() + " matched the leaf certificate");
     }
 
@@ -144,7 +149,7 @@ class DaneEeTest {
         Failed failed = (Failed) verdict;
         assertThat(failed.failure()).isEqualTo(Failure.NO_MATCH);
         assertThat(failed.reason()).startsWith("no TLSA record matched: no DANE-EE(3) record matched the leaf certificate")
-                .contains(java.util.HexFormat.of().withUpperCase()
+                .contains(HexFormat.of().withUpperCase()
                         .formatHex(daneEe(SPKI, SHA2_256, presented.certificate()).data()));
     }
 
@@ -201,9 +206,9 @@ class DaneEeTest {
     private static X509Certificate selfSignedWithKeyOf(CertifiedKey key, String subject) {
         try {
             X500Name name = new X500Name(subject);
-            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, java.math.BigInteger.TEN,
-                    java.util.Date.from(Instant.now().minus(Duration.ofHours(1))),
-                    java.util.Date.from(Instant.now().plus(Duration.ofDays(90))), name,
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, BigInteger.TEN,
+                    Date.from(Instant.now().minus(Duration.ofHours(1))),
+                    Date.from(Instant.now().plus(Duration.ofDays(90))), name,
                     SubjectPublicKeyInfo.getInstance(key.publicKey().getEncoded()));
             return new JcaX509CertificateConverter()
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.privateKey())));

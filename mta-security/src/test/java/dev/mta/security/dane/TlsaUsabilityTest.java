@@ -154,4 +154,17 @@ class TlsaUsabilityTest {
 
         assertThat(TlsaUsability.partition(List.of(pkix512, dane256)).usable()).containsExactly(dane256);
     }
+
+    @Test
+    void bothListsKeepTheOrderOfTheRrset() {
+        TlsaAssociation sha256 = unrelated(DANE_EE, SPKI, SHA2_256);
+        TlsaAssociation pkix = unrelated(PKIX_TA, CERT, SHA2_256);
+        TlsaAssociation sha512 = unrelated(DANE_EE, SPKI, SHA2_512);
+        TlsaAssociation ta = unrelated(DANE_TA, CERT, SHA2_256);
+
+        Partition partition = TlsaUsability.partition(List.of(sha256, pkix, sha512, ta));
+
+        assertThat(partition.usable()).containsExactly(sha512, ta);
+        assertThat(partition.unusable()).extracting(Unusable::record).containsExactly(sha256, pkix);
+    }
 }
