@@ -84,6 +84,7 @@ public final class TestRelay implements AutoCloseable {
             all.add("smtp.listeners.submissions.port=0");
             // Listener tests keep their mail queued; delivery tests turn this on with a lab DNS.
             all.add("delivery.enabled=false");
+            all.add("delivery.trust-anchors=\"" + SHIPPED_CONFIG.toAbsolutePath().getParent().resolve("trust-anchors.txt") + "\"");
             options.forEach((k, v) -> all.add(k + "=" + v));
             return all;
         }

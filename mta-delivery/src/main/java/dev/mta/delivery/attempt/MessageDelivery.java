@@ -7,7 +7,6 @@ import dev.mta.delivery.route.RouteResult;
 import dev.mta.delivery.route.Router;
 import dev.mta.delivery.route.SelfIdentity;
 import dev.mta.delivery.route.StaticRoute;
-import dev.mta.delivery.route.TlsRequirement;
 import dev.mta.delivery.smtpclient.BodySource;
 import dev.mta.delivery.smtpclient.Credentials;
 import dev.mta.delivery.smtpclient.Hop;
@@ -17,6 +16,12 @@ import dev.mta.delivery.smtpclient.RecipientResult;
 import dev.mta.delivery.smtpclient.SmtpClient;
 import dev.mta.delivery.smtpclient.SmtpReply;
 import dev.mta.delivery.smtpclient.TlsPolicy;
+import dev.mta.delivery.tlspolicy.HopTlsPolicies;
+import dev.mta.security.dns.DnsSecurity;
+import dev.mta.security.policy.DestinationPolicy;
+import dev.mta.security.policy.DomainTable;
+import dev.mta.security.policy.HopPolicy;
+import dev.mta.security.policy.HopSecurity;
 import dev.mta.delivery.smtpclient.TransactionResult;
 import dev.mta.queue.ClaimedRecipient;
 import dev.mta.queue.Diagnosis;
@@ -43,12 +48,23 @@ public final class MessageDelivery {
     private final AddressResolver addresses;
     private final SelfIdentity self;
     private final SmtpClient client;
+    private final HopSecurity hopSecurity;
+    private final DomainTable<DestinationPolicy> policies;
+    private final HopTlsPolicies tlsPolicies;
 
-    public MessageDelivery(Router router, AddressResolver addresses, SelfIdentity self, SmtpClient client) {
+    /**
+     * @param policies the operator's TLS policy per next-hop destination; without an entry
+     *                 (and without a {@code *} default) a destination gets opportunistic DANE
+     */
+    public MessageDelivery(Router router, AddressResolver addresses, SelfIdentity self, SmtpClient client,
+            HopSecurity hopSecurity, DomainTable<DestinationPolicy> policies, HopTlsPolicies tlsPolicies) {
         this.router = Objects.requireNonNull(router, "router");
         this.addresses = Objects.requireNonNull(addresses, "addresses");
         this.self = Objects.requireNonNull(self, "self");
         this.client = Objects.requireNonNull(client, "client");
+        this.hopSecurity = Objects.requireNonNull(hopSecurity, "hopSecurity");
+        this.policies = Objects.requireNonNull(policies, "policies");
+        this.tlsPolicies = Objects.requireNonNull(tlsPolicies, "tlsPolicies");
     }
 
     /**
@@ -87,13 +103,21 @@ public final class MessageDelivery {
                 case HostAddresses.Found ignored -> {
                 }
             }
-            for (InetAddress address : ((HostAddresses.Found) found).addresses()) {
+            HostAddresses.Found resolved = (HostAddresses.Found) found;
+            HopPolicy security = hopSecurity.decide(policyFor(domain, next), nextHopName(domain, next), next.host(),
+                    mxSecurity(next), resolved.security(), resolved.canonicalName(), next.port());
+            if (security instanceof HopPolicy.Skip skip) {
+                // RFC 7672 2.2: this host is not used; the next one may be.
+                last = new HopVerdict.TryNextHost(Diagnosis.local("4.7.5", "skipped " + next.host() + ": " + skip.reason()), false);
+                continue;
+            }
+            TlsPolicy tls = tlsPolicies.forHop(security);
+            for (InetAddress address : resolved.addresses()) {
                 if (self.isSelf(address, next.port())) {
                     continue;
                 }
                 onlySelf = false;
-                Hop hop = new Hop(next.host(), new InetSocketAddress(address, next.port()), tlsPolicy(next.route()),
-                        credentials(next.route()));
+                Hop hop = new Hop(next.host(), new InetSocketAddress(address, next.port()), tls, credentials(next.route()));
                 TransactionResult result = send(hop, message);
                 switch (result) {
                     case TransactionResult.Completed completed -> {
@@ -180,13 +204,23 @@ public final class MessageDelivery {
         return new Diagnosis("5" + diagnosis.status().substring(1), diagnosis.text(), diagnosis.remoteMta());
     }
 
-    private static TlsPolicy tlsPolicy(Optional<StaticRoute> route) {
-        TlsRequirement requirement = route.map(StaticRoute::tls).orElse(TlsRequirement.MAY);
-        return switch (requirement) {
-            case NONE -> TlsPolicy.none();
-            case MAY -> TlsPolicy.opportunistic();
-            case ENCRYPT -> new RequireTls();
-        };
+    /**
+     * The policy table is keyed by the next-hop destination, as Postfix's smtp_tls_policy_maps:
+     * the recipient domain, or the relay host of a route; a route's own level wins.
+     */
+    private DestinationPolicy policyFor(String domain, NextHop next) {
+        Optional<DestinationPolicy> fromRoute = next.route().flatMap(StaticRoute::tls).map(DestinationPolicy::of);
+        return fromRoute.or(() -> policies.find(nextHopName(domain, next))).orElse(DestinationPolicy.DEFAULT);
+    }
+
+    private static String nextHopName(String domain, NextHop next) {
+        return next.route().map(r -> r.relayHost().host()).orElse(domain);
+    }
+
+    /** The MX answer's DNSSEC status, or empty when no MX lookup chose the host (a bracketed relay host). */
+    private static Optional<DnsSecurity> mxSecurity(NextHop next) {
+        boolean viaMx = next.route().map(r -> r.relayHost().lookupMx()).orElse(true);
+        return viaMx ? Optional.of(next.mxSecurity()) : Optional.empty();
     }
 
     private static Optional<Credentials> credentials(Optional<StaticRoute> route) {

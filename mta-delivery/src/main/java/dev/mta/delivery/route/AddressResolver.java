@@ -36,6 +36,7 @@ public final class AddressResolver {
         }
         List<InetAddress> addresses = new ArrayList<>();
         DnsSecurity security = DnsSecurity.SECURE;
+        java.util.Optional<String> canonical = java.util.Optional.empty();
         List<String> failures = new ArrayList<>();
         List<String> absences = new ArrayList<>();
         for (AddressFamily family : families) {
@@ -49,6 +50,9 @@ public final class AddressResolver {
                 case DnsResult.Found<InetAddress> found -> {
                     addresses.addAll(found.records());
                     security = weaker(security, found.security());
+                    if (canonical.isEmpty()) {
+                        canonical = found.canonicalName();
+                    }
                 }
                 case DnsResult.NoData<InetAddress> ignored -> absences.add("no " + type + " record");
                 case DnsResult.NxDomain<InetAddress> ignored -> absences.add("no such host (NXDOMAIN)");
@@ -56,7 +60,7 @@ public final class AddressResolver {
             }
         }
         if (!addresses.isEmpty()) {
-            return new HostAddresses.Found(addresses, security);
+            return new HostAddresses.Found(addresses, security, canonical);
         }
         if (!failures.isEmpty()) {
             return new HostAddresses.Failed(host + ": " + String.join("; ", failures));
@@ -65,7 +69,7 @@ public final class AddressResolver {
     }
 
     /** SECURE is best, then INSECURE, INDETERMINATE, BOGUS. */
-    static DnsSecurity weaker(DnsSecurity a, DnsSecurity b) {
+    public static DnsSecurity weaker(DnsSecurity a, DnsSecurity b) {
         return rank(a) >= rank(b) ? a : b;
     }
 

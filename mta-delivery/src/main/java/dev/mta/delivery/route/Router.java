@@ -57,9 +57,13 @@ public final class Router {
 
     private RouteResult mxHosts(String domain, int port, Optional<StaticRoute> route) {
         DnsResult<MxRecord> answer = dns.mx(domain);
-        if (answer.security() == DnsSecurity.BOGUS) {
-            // A forged or broken signed answer is never used, and never a reason to bounce.
-            return new RouteResult.Defer("4.7.5", "the MX records of " + domain + " failed DNSSEC validation");
+        boolean unanswered = answer instanceof DnsResult.Failed<MxRecord> && answer.security() != DnsSecurity.BOGUS;
+        if (!unanswered && (answer.security() == DnsSecurity.BOGUS || answer.security() == DnsSecurity.INDETERMINATE)) {
+            // RFC 7672 2.1.1: a bogus or indeterminate MX answer is never used, and never a reason
+            // to bounce or to fall back to the domain's address: the domain waits.
+            String why = answer instanceof DnsResult.Failed<MxRecord> failed ? ": " + failed.reason() : "";
+            return new RouteResult.Defer("4.7.5", "the MX records of " + domain + " failed DNSSEC validation ("
+                    + answer.security().name().toLowerCase(java.util.Locale.ROOT) + ")" + why);
         }
         return switch (answer) {
             case DnsResult.Found<MxRecord> found -> fromMxRecords(domain, port, route, found);

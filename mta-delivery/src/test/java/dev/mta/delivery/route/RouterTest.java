@@ -6,6 +6,7 @@ import dev.mta.security.dns.DnsResolver;
 import dev.mta.security.dns.DnsSettings;
 import dev.mta.security.dns.DnsjavaResolver;
 import dev.mta.testsupport.dns.TestDnsServer;
+import dev.mta.security.policy.TlsLevel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
@@ -137,7 +138,7 @@ class RouterTest {
 
     @Test
     void aBracketedRelayHostIsUsedWithoutMxLookup() {
-        StaticRoute smarthost = new StaticRoute(RelayHost.parse("[smarthost.example.net]:587"), Optional.empty(), TlsRequirement.MAY);
+        StaticRoute smarthost = new StaticRoute(RelayHost.parse("[smarthost.example.net]:587"), Optional.empty(), Optional.of(TlsLevel.MAY));
         Router router = router(StaticRoutes.of(Map.of("*", smarthost)), 1);
         RouteResult result = router.route("anything.example.com");
         assertThat(hostNames(result)).containsExactly("smarthost.example.net");
@@ -149,7 +150,7 @@ class RouterTest {
 
     @Test
     void anUnbracketedRelayHostIsReachedThroughItsMxRecords() {
-        StaticRoute viaMx = new StaticRoute(RelayHost.parse("example.org:2525"), Optional.empty(), TlsRequirement.MAY);
+        StaticRoute viaMx = new StaticRoute(RelayHost.parse("example.org:2525"), Optional.empty(), Optional.of(TlsLevel.MAY));
         Router router = router(StaticRoutes.of(Map.of("routed.example.com", viaMx)), 1);
         RouteResult result = router.route("routed.example.com");
         assertThat(hostNames(result)).hasSize(4).endsWith("mx-b.example.org");

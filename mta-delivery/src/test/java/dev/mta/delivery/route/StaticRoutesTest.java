@@ -3,13 +3,14 @@ package dev.mta.delivery.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mta.security.policy.TlsLevel;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class StaticRoutesTest {
     private static StaticRoute to(String relayHost) {
-        return new StaticRoute(RelayHost.parse(relayHost), Optional.empty(), TlsRequirement.MAY);
+        return new StaticRoute(RelayHost.parse(relayHost), Optional.empty(), Optional.of(TlsLevel.MAY));
     }
 
     @Test

@@ -9,6 +9,11 @@ import dev.mta.delivery.route.Router;
 import dev.mta.delivery.route.SelfIdentity;
 import dev.mta.delivery.route.StaticRoutes;
 import dev.mta.delivery.smtpclient.SmtpClient;
+import dev.mta.delivery.tlspolicy.HopTlsPolicies;
+import dev.mta.delivery.tlspolicy.TrustStores;
+import dev.mta.security.policy.DestinationPolicy;
+import dev.mta.security.policy.DomainTable;
+import dev.mta.security.policy.HopSecurity;
 import dev.mta.delivery.smtpclient.SmtpClientSettings;
 import dev.mta.delivery.smtpclient.SmtpTimeouts;
 import dev.mta.queue.Envelope;
@@ -27,6 +32,7 @@ import dev.mta.testsupport.dns.TestDnsServer;
 import dev.mta.testsupport.smtp.SmtpSinkServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,9 +65,10 @@ final class DeliveryHarness implements AutoCloseable {
     final String mx1Address;
     final String mx2Address;
     final String senderMxAddress;
+    final DnsjavaResolver resolver;
 
     private DeliveryHarness(Path directory, Builder builder) throws Exception {
-        dns = TestDnsServer.start();
+        dns = builder.signed ? TestDnsServer.startSigned() : TestDnsServer.start();
         // Each harness gets its own three loopback addresses, so parallel or lingering receivers never meet.
         int base = 2 + 3 * (NEXT_ADDRESS.getAndIncrement() % 80);
         mx1Address = "127.0.1." + base;
@@ -80,14 +87,23 @@ final class DeliveryHarness implements AutoCloseable {
         dns.zone("sender.example").mx("sender.example", 10, "mx.sender.example").a("mx.sender.example", senderMxAddress);
         builder.zones.accept(this);
         store = H2MessageStore.open(H2StoreSettings.defaults(directory.resolve("data")).withClock(clock));
-        DnsjavaResolver resolver = DnsjavaResolver.create(new DnsSettings(List.of(dns.address()), Duration.ofMillis(500), 1));
+        DnsSettings dnsSettings;
+        if (builder.signed) {
+            // The validator starts from the test root's anchor, as a lab's relay starts from its root's.
+            Path anchors = java.nio.file.Files.writeString(directory.resolve("trust-anchors.txt"), dns.trustAnchor());
+            dnsSettings = DnsSettings.validating(List.of(dns.address()), Duration.ofMillis(1500), 1, anchors);
+        } else {
+            dnsSettings = new DnsSettings(List.of(dns.address()), Duration.ofMillis(500), 1);
+        }
+        resolver = DnsjavaResolver.create(dnsSettings);
         SelfIdentity self = new SelfIdentity(Set.of(HOSTNAME), List.of());
         client = new SmtpClient(SmtpClientSettings.defaults(HOSTNAME)
                 .withTimeouts(SmtpTimeouts.uniform(Duration.ofSeconds(5)))
                 .withReuseIdleTime(Duration.ZERO));
         MessageDelivery delivery = new MessageDelivery(
                 new Router(resolver, builder.routes.apply(this), self, port, new Random(7)),
-                new AddressResolver(resolver, List.of(AddressFamily.IPV4)), self, client);
+                new AddressResolver(resolver, List.of(AddressFamily.IPV4)), self, client,
+                new HopSecurity(resolver), builder.policies, new HopTlsPolicies(Clock.systemUTC(), builder.pkixTrust));
         QueueLifetime lifetime = new QueueLifetime(Duration.ofDays(5), Duration.ofDays(2));
         Notifier notifier = new Notifier(store, new DsnComposer(DsnComposer.randomTokens()), HOSTNAME,
                 "postmaster@sender.example", builder.delayWarning, lifetime, clock);
@@ -149,6 +165,9 @@ final class DeliveryHarness implements AutoCloseable {
         java.util.function.Function<DeliveryHarness, StaticRoutes> routes = h -> StaticRoutes.none();
         Duration delayWarning = Duration.ofHours(4);
         int maxConnections = 10;
+        boolean signed;
+        DomainTable<DestinationPolicy> policies = DomainTable.empty();
+        javax.net.ssl.X509TrustManager pkixTrust = systemTrust();
         int maxPerDestination = 5;
         java.util.function.Consumer<DeliveryHarness> zones = h -> {
         };
@@ -166,6 +185,30 @@ final class DeliveryHarness implements AutoCloseable {
         /** Routes that may name the harness's receivers (their port is known only once they run). */
         Builder routesTo(java.util.function.Function<DeliveryHarness, StaticRoutes> routes) {
             this.routes = routes;
+            return this;
+        }
+
+        Builder policies(java.util.Map<String, DestinationPolicy> table) {
+            this.policies = DomainTable.of(table);
+            return this;
+        }
+
+        private static javax.net.ssl.X509TrustManager systemTrust() {
+            try {
+                return TrustStores.load(Optional.empty());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Zones signed under a test root whose anchor the relay validates from (DNSSEC, DANE). */
+        Builder signed() {
+            this.signed = true;
+            return this;
+        }
+
+        Builder pkixTrust(javax.net.ssl.X509TrustManager trust) {
+            this.pkixTrust = trust;
             return this;
         }
 

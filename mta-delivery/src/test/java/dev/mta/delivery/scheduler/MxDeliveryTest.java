@@ -133,7 +133,9 @@ class MxDeliveryTest {
             var router = new dev.mta.delivery.route.Router(resolver, dev.mta.delivery.route.StaticRoutes.none(),
                     dev.mta.delivery.route.SelfIdentity.none(), v6.port(), new java.util.Random(1));
             var delivery = new dev.mta.delivery.attempt.MessageDelivery(router, addresses,
-                    dev.mta.delivery.route.SelfIdentity.none(), relay.client);
+                    dev.mta.delivery.route.SelfIdentity.none(), relay.client, new dev.mta.security.policy.HopSecurity(resolver),
+                    dev.mta.security.policy.DomainTable.empty(), new dev.mta.delivery.tlspolicy.HopTlsPolicies(relay.clock,
+                            dev.mta.delivery.tlspolicy.TrustStores.load(java.util.Optional.empty())));
             QueueId id = relay.queue("alice@sender.example", "bob@six.example");
             var claimed = relay.store.claimDue(relay.clock.instant(), 10, "v6-test", Duration.ofMinutes(5));
             var results = delivery.deliver(claimed.getFirst().envelope(), "six.example", claimed,

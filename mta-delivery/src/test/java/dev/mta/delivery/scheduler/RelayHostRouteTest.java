@@ -6,7 +6,6 @@ import dev.mta.delivery.route.RelayCredentials;
 import dev.mta.delivery.route.RelayHost;
 import dev.mta.delivery.route.StaticRoute;
 import dev.mta.delivery.route.StaticRoutes;
-import dev.mta.delivery.route.TlsRequirement;
 import dev.mta.queue.QueueId;
 import dev.mta.queue.RecipientState;
 import dev.mta.testsupport.smtp.ReceivedMessage;
@@ -14,6 +13,7 @@ import dev.mta.testsupport.smtp.SmtpSinkServer;
 import dev.mta.testsupport.tls.CertifiedKey;
 import dev.mta.testsupport.tls.TestCertificates;
 import dev.mta.testsupport.tls.TestTlsContexts;
+import dev.mta.security.policy.TlsLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,7 +41,7 @@ class RelayHostRouteTest {
                 .mx2(SmtpSinkServer.builder().startTls(smarthostTls()).requireAuth("relay@org.example", "s3cret"));
         try (DeliveryHarness relay = builder.routesTo(h -> StaticRoutes.of(Map.of("*", new StaticRoute(
                 RelayHost.parse("[mx2.example.org]:" + h.port),
-                Optional.of(new RelayCredentials("relay@org.example", "s3cret")), TlsRequirement.ENCRYPT)))).start(dir)) {
+                Optional.of(new RelayCredentials("relay@org.example", "s3cret")), Optional.of(TlsLevel.ENCRYPT))))).start(dir)) {
             relay.queue("alice@sender.example", "someone@elsewhere.example");
             relay.pass();
             ReceivedMessage received = relay.mx2().awaitMessages(1, WAIT).getFirst();
@@ -58,7 +58,7 @@ class RelayHostRouteTest {
                 .mx2(SmtpSinkServer.builder().startTls(smarthostTls()).requireAuth("relay@org.example", "s3cret"));
         try (DeliveryHarness relay = builder.routesTo(h -> StaticRoutes.of(Map.of("*", new StaticRoute(
                 RelayHost.parse("[mx2.example.org]:" + h.port),
-                Optional.of(new RelayCredentials("relay@org.example", "wrong")), TlsRequirement.ENCRYPT)))).start(dir)) {
+                Optional.of(new RelayCredentials("relay@org.example", "wrong")), Optional.of(TlsLevel.ENCRYPT))))).start(dir)) {
             QueueId id = relay.queue("alice@sender.example", "someone@elsewhere.example");
             relay.pass();
             assertThat(relay.mx2().messages()).isEmpty();
@@ -69,7 +69,7 @@ class RelayHostRouteTest {
     @Test
     void aRouteThatRequiresTlsNeverSendsInClearText() throws Exception {
         try (DeliveryHarness relay = DeliveryHarness.builder().routesTo(h -> StaticRoutes.of(Map.of("*", new StaticRoute(
-                RelayHost.parse("[mx1.example.org]:" + h.port), Optional.empty(), TlsRequirement.ENCRYPT)))).start(dir)) {
+                RelayHost.parse("[mx1.example.org]:" + h.port), Optional.empty(), Optional.of(TlsLevel.ENCRYPT))))).start(dir)) {
             QueueId id = relay.queue("alice@sender.example", "someone@elsewhere.example");
             relay.pass();
             assertThat(relay.mx1().messages()).isEmpty();

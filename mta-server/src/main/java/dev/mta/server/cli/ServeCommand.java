@@ -26,6 +26,9 @@ final class ServeCommand implements Callable<Integer> {
                     + " (another relay running? a port below 1024 without the capability?)");
         } catch (dev.mta.queue.StoreException e) {
             throw new CommandFailure(ExitCodes.UNAVAILABLE, "queue store: " + e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // Delivery's set-up: trust anchors, CA file, no DNS server at all.
+            throw new CommandFailure(ExitCodes.CONFIG, "cannot start delivery: " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean closing = new AtomicBoolean();

@@ -38,7 +38,9 @@ public final class ConfigLoader {
             "smtp.listeners", new NamedBlocks("listener", "relay { port = 25, mode = relay }",
                     Set.of("enabled", "address", "port", "mode")),
             "delivery.routes", new NamedBlocks("route", "\"example.com\" { relay-host = \"[smtp.example.net]:587\" }",
-                    Set.of("relay-host", "user", "password-file", "tls")));
+                    Set.of("relay-host", "user", "password-file", "tls")),
+            "delivery.tls-policy", new NamedBlocks("policy", "\"example.com\" = dane-only",
+                    Set.of("level", "match", "fingerprints")));
 
     private record NamedBlocks(String entry, String example, Set<String> keys) {
     }
@@ -171,6 +173,9 @@ public final class ConfigLoader {
         String allowed = String.join(", ", new java.util.TreeSet<>(named.keys()));
         for (Map.Entry<String, ConfigValue> entry : ((ConfigObject) block).entrySet()) {
             String path = blockPath + "." + entry.getKey();
+            if (entry.getValue().valueType() == ConfigValueType.STRING && blockPath.equals("delivery.tls-policy")) {
+                continue; // "example.com" = dane-only: the short form of { level = dane-only }
+            }
             if (entry.getValue().valueType() != ConfigValueType.OBJECT) {
                 throw new ConfigException(source(entry.getValue().origin()) + ": " + path
                         + ": expected a block { ... } with " + allowed);

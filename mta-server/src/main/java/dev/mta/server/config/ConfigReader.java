@@ -8,8 +8,12 @@ import dev.mta.delivery.route.RelayCredentials;
 import dev.mta.delivery.route.RelayHost;
 import dev.mta.delivery.route.StaticRoute;
 import dev.mta.delivery.route.StaticRoutes;
-import dev.mta.delivery.route.TlsRequirement;
 import dev.mta.security.dns.DnsSettings;
+import dev.mta.security.dns.DnssecMode;
+import dev.mta.security.policy.DestinationPolicy;
+import dev.mta.security.policy.DomainTable;
+import dev.mta.security.policy.Fingerprint;
+import dev.mta.security.policy.TlsLevel;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,9 +170,32 @@ final class ConfigReader {
         } else if (!postmaster.matches("[^@\\s<>]+@[^@\\s<>]+")) {
             throw error("delivery.postmaster", "expected an address like postmaster@example.org, not '" + postmaster + "'");
         }
-        return new DeliveryConfig(bool("delivery.enabled"), dnsServers, positiveDuration("delivery.dns-timeout"), dnsAttempts, port, families,
+        DnssecMode dnssec;
+        try {
+            dnssec = DnssecMode.parse(string("delivery.dnssec"));
+        } catch (IllegalArgumentException e) {
+            throw error("delivery.dnssec", e.getMessage());
+        }
+        Optional<Path> trustAnchors = optionalPath("delivery.trust-anchors");
+        if (dnssec == DnssecMode.VALIDATE && trustAnchors.isEmpty()) {
+            throw error("delivery.trust-anchors", "is needed with dnssec = validate");
+        }
+        if (dnssec == DnssecMode.TRUST_AD) {
+            for (InetSocketAddress server : dnsServers) {
+                if (!server.getAddress().isLoopbackAddress()) {
+                    throw error("delivery.dnssec", "trust-ad believes the resolver's AD bit, which only a resolver on"
+                            + " loopback can be trusted with; " + server + " is not (use validate)");
+                }
+            }
+            if (dnsServers.isEmpty()) {
+                throw error("delivery.dnssec", "trust-ad needs delivery.dns-servers naming a resolver on loopback");
+            }
+        }
+        return new DeliveryConfig(bool("delivery.enabled"), dnsServers, positiveDuration("delivery.dns-timeout"), dnsAttempts,
+                dnssec, trustAnchors, optionalFile("delivery.tls-ca-file"), port, families,
                 timeouts, positiveDuration("delivery.connection-reuse-time"), perConnection, maxConnections,
-                perDestination, retryFirst, retryMax, queueLifetime, noticeLifetime, delayWarning, postmaster, routes());
+                perDestination, retryFirst, retryMax, queueLifetime, noticeLifetime, delayWarning, postmaster, routes(),
+                tlsPolicies());
     }
 
     private StaticRoutes routes() {
@@ -210,11 +237,20 @@ final class ConfigReader {
                     throw error(path + ".user", e.getMessage());
                 }
             }
-            TlsRequirement tls = config.hasPath(path + ".tls") ? choice(path + ".tls", TlsRequirement.class)
-                    : credentials.isPresent() ? TlsRequirement.ENCRYPT : TlsRequirement.MAY;
-            if (credentials.isPresent() && tls != TlsRequirement.ENCRYPT) {
+            Optional<TlsLevel> tls = Optional.empty();
+            if (config.hasPath(path + ".tls")) {
+                try {
+                    tls = Optional.of(TlsLevel.parse(string(path + ".tls")));
+                } catch (IllegalArgumentException e) {
+                    throw error(path + ".tls", e.getMessage());
+                }
+            } else if (credentials.isPresent()) {
+                tls = Optional.of(TlsLevel.ENCRYPT);
+            }
+            if (credentials.isPresent() && !tls.get().requiresTls()) {
                 // The password would cross the network in clear text, or to whoever strips STARTTLS.
-                throw error(path + ".tls", "must be encrypt when the route has a user and password");
+                throw error(path + ".tls", "must require TLS (encrypt, dane-only, verify, secure or fingerprint)"
+                        + " when the route has a user and password");
             }
             table.put(domain, new StaticRoute(relayHost, credentials, tls));
         }
@@ -222,6 +258,48 @@ final class ConfigReader {
             return StaticRoutes.of(table);
         } catch (IllegalArgumentException e) {
             throw error("delivery.routes", e.getMessage());
+        }
+    }
+
+    /** {@code "example.com" = dane-only}, or {@code "bank.example" { level = secure, match = [...] }}. */
+    private DomainTable<DestinationPolicy> tlsPolicies() {
+        ConfigObject all = config.getObject("delivery.tls-policy");
+        Map<String, DestinationPolicy> table = new java.util.LinkedHashMap<>();
+        for (String domain : new java.util.TreeSet<>(all.keySet())) {
+            String path = "delivery.tls-policy." + quoteKey(domain);
+            boolean block = config.getValue(path).valueType() == com.typesafe.config.ConfigValueType.OBJECT;
+            String levelPath = block ? path + ".level" : path;
+            if (!config.hasPath(levelPath)) {
+                throw error(path, "needs a level: none, may, encrypt, dane, dane-only, verify, secure or fingerprint");
+            }
+            TlsLevel level;
+            try {
+                level = TlsLevel.parse(string(levelPath));
+            } catch (IllegalArgumentException e) {
+                throw error(levelPath, e.getMessage());
+            }
+            List<String> match = block && config.hasPath(path + ".match")
+                    ? stringList(path + ".match", "[\"mx.example.com\", \".example.com\"]") : List.of();
+            List<Fingerprint> fingerprints = new ArrayList<>();
+            if (block && config.hasPath(path + ".fingerprints")) {
+                for (String text : stringList(path + ".fingerprints", "[\"sha256:AB:CD:...\"]")) {
+                    try {
+                        fingerprints.add(Fingerprint.parse(text));
+                    } catch (IllegalArgumentException e) {
+                        throw error(path + ".fingerprints", e.getMessage());
+                    }
+                }
+            }
+            try {
+                table.put(domain, new DestinationPolicy(level, match, fingerprints));
+            } catch (IllegalArgumentException e) {
+                throw error(path, e.getMessage());
+            }
+        }
+        try {
+            return DomainTable.of(table);
+        } catch (IllegalArgumentException e) {
+            throw error("delivery.tls-policy", e.getMessage());
         }
     }
 

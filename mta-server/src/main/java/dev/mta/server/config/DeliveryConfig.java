@@ -2,7 +2,12 @@ package dev.mta.server.config;
 
 import dev.mta.delivery.route.AddressFamily;
 import dev.mta.delivery.route.StaticRoutes;
+import dev.mta.security.policy.DestinationPolicy;
+import dev.mta.security.policy.DomainTable;
+import dev.mta.security.dns.DnssecMode;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -13,8 +18,12 @@ import java.util.Objects;
  *
  * @param enabled         false: mail is queued but not sent
  * @param dnsServers      resolvers for MX/A/AAAA; empty: the system's (/etc/resolv.conf)
+ * @param dnssec          validate in process, trust a loopback resolver's AD bit, or off
+ * @param trustAnchors    the anchors file, for validate
+ * @param tlsCaFile       CAs for the verify and secure levels; empty: the JDK's
  * @param port            the port of the next hop, unless a route names another
  * @param addressFamilies IP versions used, preferred first
+ * @param tlsPolicies     the operator's TLS level per next-hop destination ({@code *}: the default, else dane)
  * @param postmaster      where a bounce that cannot be returned to its sender goes (RFC 5321 4.5.5: the relay's own postmaster)
  */
 public record DeliveryConfig(
@@ -22,6 +31,9 @@ public record DeliveryConfig(
         List<InetSocketAddress> dnsServers,
         Duration dnsTimeout,
         int dnsAttempts,
+        DnssecMode dnssec,
+        Optional<Path> trustAnchors,
+        Optional<Path> tlsCaFile,
         int port,
         List<AddressFamily> addressFamilies,
         Timeouts timeouts,
@@ -35,13 +47,15 @@ public record DeliveryConfig(
         Duration noticeLifetime,
         Duration delayWarning,
         String postmaster,
-        StaticRoutes routes) {
+        StaticRoutes routes,
+        DomainTable<DestinationPolicy> tlsPolicies) {
 
     public DeliveryConfig {
         dnsServers = List.copyOf(dnsServers);
         addressFamilies = List.copyOf(addressFamilies);
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(routes, "routes");
+        Objects.requireNonNull(tlsPolicies, "tlsPolicies");
     }
 
     /** Per-stage SMTP client timeouts (RFC 5321 4.5.3.2). */

@@ -11,6 +11,12 @@ import dev.mta.delivery.scheduler.DeliveryService;
 import dev.mta.delivery.smtpclient.SmtpClient;
 import dev.mta.delivery.smtpclient.SmtpClientSettings;
 import dev.mta.delivery.smtpclient.SmtpTimeouts;
+import dev.mta.delivery.tlspolicy.HopTlsPolicies;
+import dev.mta.delivery.tlspolicy.TrustStores;
+import dev.mta.security.policy.HopSecurity;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.X509TrustManager;
 import dev.mta.queue.MessageStore;
 import dev.mta.queue.retry.QueueLifetime;
 import dev.mta.queue.retry.RetryPolicy;
@@ -50,7 +56,8 @@ public final class OutboundDelivery implements AutoCloseable {
     /** Builds the delivery side; {@link #start()} sets it going. */
     public static OutboundDelivery create(RelayConfig config, MessageStore store, Clock clock, List<InetSocketAddress> listening) {
         DeliveryConfig delivery = config.delivery();
-        DnsResolver dns = DnsjavaResolver.create(new DnsSettings(delivery.dnsServers(), delivery.dnsTimeout(), delivery.dnsAttempts()));
+        DnsResolver dns = DnsjavaResolver.create(new DnsSettings(delivery.dnsServers(), delivery.dnsTimeout(),
+                delivery.dnsAttempts(), delivery.dnssec(), delivery.trustAnchors()));
         SelfIdentity self = new SelfIdentity(Set.of(config.hostname()), listening);
         Router router = new Router(dns, delivery.routes(), self, delivery.port(), new SecureRandom());
         AddressResolver addresses = new AddressResolver(dns, delivery.addressFamilies());
@@ -66,7 +73,15 @@ public final class OutboundDelivery implements AutoCloseable {
                 delivery.postmaster(), delivery.delayWarning(), lifetime, clock);
         DeliveryLimits limits = new DeliveryLimits(delivery.maxConnections(), delivery.maxConnectionsPerDestination(),
                 leaseTime(t), POLL_INTERVAL);
-        DeliveryService service = new DeliveryService(store, new MessageDelivery(router, addresses, self, client),
+        X509TrustManager pkixTrust;
+        try {
+            pkixTrust = TrustStores.load(delivery.tlsCaFile());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the CAs for verified TLS: " + e.getMessage(), e);
+        }
+        MessageDelivery messageDelivery = new MessageDelivery(router, addresses, self, client, new HopSecurity(dns),
+                delivery.tlsPolicies(), new HopTlsPolicies(clock, pkixTrust));
+        DeliveryService service = new DeliveryService(store, messageDelivery,
                 notifier, retry, limits, clock, config.hostname() + "/" + ProcessHandle.current().pid());
         return new OutboundDelivery(client, service);
     }

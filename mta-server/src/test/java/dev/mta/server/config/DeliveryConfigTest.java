@@ -7,7 +7,9 @@ import dev.mta.delivery.route.AddressFamily;
 import dev.mta.delivery.route.RelayCredentials;
 import dev.mta.delivery.route.RelayHost;
 import dev.mta.delivery.route.StaticRoute;
-import dev.mta.delivery.route.TlsRequirement;
+import dev.mta.security.policy.DestinationPolicy;
+import dev.mta.security.policy.Fingerprint;
+import dev.mta.security.policy.TlsLevel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -73,9 +75,9 @@ class DeliveryConfigTest {
         DeliveryConfig delivery = ConfigLoader.load(file, List.of()).config().delivery();
         assertThat(delivery.routes().find("example.com")).contains(new StaticRoute(
                 new RelayHost("smtp.provider.example", 587, false),
-                Optional.of(new RelayCredentials("relay@org.example", "s3cret")), TlsRequirement.ENCRYPT));
+                Optional.of(new RelayCredentials("relay@org.example", "s3cret")), Optional.of(TlsLevel.ENCRYPT)));
         assertThat(delivery.routes().find("a.lab.example")).contains(new StaticRoute(
-                new RelayHost("lab.example", 2525, true), Optional.empty(), TlsRequirement.NONE));
+                new RelayHost("lab.example", 2525, true), Optional.empty(), Optional.of(TlsLevel.NONE)));
     }
 
     @Test
@@ -83,7 +85,7 @@ class DeliveryConfigTest {
         Path password = Files.writeString(dir.resolve("p"), "x");
         Path file = write("delivery.routes { \"*\" { relay-host = \"[h]\", user = u, password-file = \"" + password + "\", tls = may } }\n");
         assertThatThrownBy(() -> ConfigLoader.load(file, List.of()))
-                .hasMessageContaining("mta.conf:2: delivery.routes.\"*\".tls: must be encrypt when the route has a user and password");
+                .hasMessageContaining("mta.conf:2: delivery.routes.\"*\".tls: must require TLS (encrypt, dane-only, verify, secure or fingerprint) when the route has a user and password");
     }
 
     @Test
@@ -118,5 +120,38 @@ class DeliveryConfigTest {
     void delayWarningsCanBeTurnedOff() throws IOException {
         assertThat(ConfigLoader.load(write("delivery.delay-warning = 0\n"), List.of()).config().delivery().delayWarning())
                 .isZero();
+    }
+
+    @Test
+    void tlsPoliciesTakeALevelOrABlockWithMatchNamesOrFingerprints() throws IOException {
+        String digest = "sha256:" + "AB:".repeat(31) + "CD";
+        Path file = write("""
+                delivery.tls-policy {
+                  "*" = dane
+                  "example.com" = dane-only
+                  ".bank.example" { level = secure, match = ["mx.bank.example"] }
+                  "pinned.example" { level = fingerprint, fingerprints = ["%s"] }
+                }
+                """.formatted(digest));
+        var policies = ConfigLoader.load(file, List.of()).config().delivery().tlsPolicies();
+        assertThat(policies.find("EXAMPLE.com")).contains(DestinationPolicy.of(TlsLevel.DANE_ONLY));
+        assertThat(policies.find("www.bank.example")).contains(
+                new DestinationPolicy(TlsLevel.SECURE, List.of("mx.bank.example"), List.of()));
+        assertThat(policies.find("pinned.example").orElseThrow().fingerprints()).containsExactly(Fingerprint.parse(digest));
+        assertThat(policies.find("other.example")).contains(DestinationPolicy.DEFAULT);
+    }
+
+    @Test
+    void tlsPolicyMistakesNameTheFileLineAndKey() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.tls-policy { \"example.com\" = dane-please }\n"), List.of()))
+                .hasMessageContaining("mta.conf:2: delivery.tls-policy.\"example.com\": 'dane-please' is not a TLS level");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.tls-policy { \"example.com\" { level = fingerprint } }\n"), List.of()))
+                .hasMessageContaining("the fingerprint level needs at least one fingerprint");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.tls-policy { \"example.com\" { level = verify, fingerprint = [] } }\n"), List.of()))
+                .hasMessageContaining("delivery.tls-policy.example.com.fingerprint: unknown key (a policy has fingerprints, level, match)");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.tls-policy { \"example.com\" { level = fingerprint, fingerprints = [\"sha256:AB\"] } }\n"), List.of()))
+                .hasMessageContaining("a SHA-256 digest has 32 bytes");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.tls-policy { \"example.com\" { level = dane, match = [x] } }\n"), List.of()))
+                .hasMessageContaining("match names are only used with the verify and secure levels");
     }
 }

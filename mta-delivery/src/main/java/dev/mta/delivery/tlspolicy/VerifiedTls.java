@@ -1,0 +1,68 @@
+package dev.mta.delivery.tlspolicy;
+
+import dev.mta.delivery.smtpclient.PeerVerdict;
+import dev.mta.delivery.smtpclient.TlsPolicy;
+import dev.mta.security.dane.CertificateNames;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * PKIX (levels verify and secure): the chain must lead to a trusted CA and the leaf must carry
+ * one of the names; a name written {@code .example.com} accepts any subdomain (Postfix's match
+ * syntax). STARTTLS mandatory, no clear-text retry.
+ */
+public record VerifiedTls(Set<String> names, X509TrustManager trust) implements TlsPolicy {
+
+    @Override
+    public StartTls startTls() {
+        return StartTls.REQUIRED;
+    }
+
+    @Override
+    public PeerVerdict verifyPeer(List<X509Certificate> chain, SSLSession session) {
+        try {
+            trust.checkServerTrusted(chain.toArray(X509Certificate[]::new), "UNKNOWN");
+        } catch (CertificateException | IllegalArgumentException e) {
+            return PeerVerdict.reject("the certificate chain is not trusted: " + e.getMessage());
+        }
+        X509Certificate leaf = chain.getFirst();
+        try {
+            List<String> exact = new ArrayList<>();
+            for (String name : names) {
+                if (!name.startsWith(".")) {
+                    exact.add(name);
+                }
+            }
+            if (!exact.isEmpty() && CertificateNames.firstMatch(leaf, exact).isPresent()) {
+                return PeerVerdict.authenticated("verified");
+            }
+            for (String presented : CertificateNames.presented(leaf)) {
+                String lower = presented.toLowerCase(Locale.ROOT);
+                for (String name : names) {
+                    if (name.startsWith(".") && lower.endsWith(name.toLowerCase(Locale.ROOT))) {
+                        return PeerVerdict.authenticated("verified");
+                    }
+                }
+            }
+            return PeerVerdict.reject("the certificate names " + CertificateNames.presented(leaf) + " match none of " + names);
+        } catch (java.security.cert.CertificateParsingException e) {
+            return PeerVerdict.reject("cannot read the certificate's names: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean retryInClearTextAfterHandshakeFailure() {
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "verify" + names;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.mta.security.policy;
+
+import dev.mta.security.dane.ReferenceIdentifiers;
+import dev.mta.security.dane.TlsaAssociation;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The security decided for one MX host (DESIGN.md step 4): what the SMTP client must do with TLS
+ * on a connection to it, or that the host must not be used.
+ */
+public sealed interface HopPolicy {
+
+    /** Never STARTTLS (level none). */
+    record Cleartext() implements HopPolicy {
+    }
+
+    /** STARTTLS when offered, any certificate; clear text if the handshake fails (RFC 7672 1.3). */
+    record Opportunistic() implements HopPolicy {
+    }
+
+    /**
+     * STARTTLS mandatory, no authentication: level encrypt, or DANE with a secure TLSA RRset none
+     * of whose records is usable (RFC 7672 2.2).
+     */
+    record Encrypted(String why) implements HopPolicy {
+    }
+
+    /**
+     * Authenticated TLS by DANE (RFC 7672 2.2, 3.1).
+     *
+     * @param records    the usable TLSA records (DANE-TA and DANE-EE only, RFC 7672 3.1.3)
+     * @param baseDomain the TLSA base domain: the SNI name (RFC 7672 8.1) and a reference identifier
+     * @param referenceIdentifiers names a DANE-TA leaf certificate must match (RFC 7672 3.2.2)
+     */
+    record Dane(List<TlsaAssociation> records, String baseDomain, ReferenceIdentifiers referenceIdentifiers) implements HopPolicy {
+        public Dane {
+            records = List.copyOf(records);
+            Objects.requireNonNull(baseDomain, "baseDomain");
+            Objects.requireNonNull(referenceIdentifiers, "referenceIdentifiers");
+            if (records.isEmpty()) {
+                throw new IllegalArgumentException("DANE needs at least one usable TLSA record");
+            }
+        }
+    }
+
+    /** PKIX: a chain to the system's CAs and one of these names (levels verify and secure). */
+    record Verified(Set<String> names) implements HopPolicy {
+        public Verified {
+            names = Set.copyOf(names);
+        }
+    }
+
+    /** The certificate or its key must have one of these digests (level fingerprint). */
+    record Pinned(List<Fingerprint> fingerprints) implements HopPolicy {
+        public Pinned {
+            fingerprints = List.copyOf(fingerprints);
+        }
+    }
+
+    /** Do not use this host (RFC 7672 2.2: TLSA lookup failed; dane-only without usable TLSA). */
+    record Skip(String reason) implements HopPolicy {
+        public Skip {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}
