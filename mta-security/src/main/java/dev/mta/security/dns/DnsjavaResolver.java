@@ -101,6 +101,10 @@ public final class DnsjavaResolver implements DnsResolver {
      *                                  {@link TrustAnchors#read})
      */
     public static DnsjavaResolver create(DnsSettings settings, Clock clock) {
+        return create(settings, clock, AnswerCache.DEFAULT_CAPACITY);
+    }
+
+    static DnsjavaResolver create(DnsSettings settings, Clock clock, int cacheCapacity) {
         List<InetSocketAddress> servers = settings.servers().isEmpty()
                 ? ResolverConfig.getCurrentConfig().servers()
                 : settings.servers();
@@ -128,7 +132,7 @@ public final class DnsjavaResolver implements DnsResolver {
             }
             case VALIDATE -> validator(upstream, TrustAnchors.read(settings.trustAnchors().orElseThrow()), clock);
         };
-        return new DnsjavaResolver(resolver, settings.dnssec(), questionTimeout, clock, AnswerCache.DEFAULT_CAPACITY);
+        return new DnsjavaResolver(resolver, settings.dnssec(), questionTimeout, clock, cacheCapacity);
     }
 
     private static ValidatingResolver validator(Resolver upstream, TrustAnchors anchors, Clock clock) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DnsResultTest {
@@ -22,6 +23,14 @@ class DnsResultTest {
         records.add("b");
 
         assertThat(found.records()).containsExactly("a");
+    }
+
+    @Test
+    void canonicalNameIsLowerCaseWithoutTheTrailingDot() {
+        DnsResult.Found<String> found = new DnsResult.Found<>(List.of("a"), DnsSecurity.SECURE, Optional.of("Host.Example.NET."));
+
+        assertThat(found.canonicalName()).contains("host.example.net");
+        assertThat(new DnsResult.Found<>(List.of("a"), DnsSecurity.SECURE).canonicalName()).isEmpty();
     }
 
     @Test

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,6 +96,44 @@ class DnsSettingsTest {
         servers.clear();
 
         assertThat(settings.servers()).hasSize(1);
+    }
+
+    @Test
+    void validationNeedsATrustAnchorsFile() {
+        assertThatThrownBy(() -> new DnsSettings(List.of(), Duration.ofSeconds(1), 1, DnssecMode.VALIDATE, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("DNSSEC mode validate needs a trust anchors file");
+        assertThat(DnsSettings.validating(List.of(), Duration.ofSeconds(1), 1, Path.of("anchors.txt")).trustAnchors())
+                .contains(Path.of("anchors.txt"));
+    }
+
+    @Test
+    void trustAdNeedsLoopbackServers() {
+        List<InetSocketAddress> remote = List.of(server("192.0.2.53", 53));
+
+        assertThatThrownBy(() -> new DnsSettings(remote, Duration.ofSeconds(1), 1, DnssecMode.TRUST_AD, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("DNSSEC mode trust-ad believes the AD bit of the DNS servers, which is safe only for a"
+                        + " validating resolver on loopback; 192.0.2.53 is not a loopback address"
+                        + " (use dnssec = validate instead)");
+        assertThat(DnsSettings.trustingAd(List.of(server("127.0.0.53", 53)), Duration.ofSeconds(1), 1).dnssec())
+                .isEqualTo(DnssecMode.TRUST_AD);
+    }
+
+    @Test
+    void offNeedsNothingAndIgnoresAnchors() {
+        DnsSettings settings = new DnsSettings(List.of(), Duration.ofSeconds(1), 1, DnssecMode.OFF, Optional.of(Path.of("x")));
+
+        assertThat(settings.dnssec()).isEqualTo(DnssecMode.OFF);
+    }
+
+    @Test
+    void modesAreReadAsTheConfigurationWritesThem() {
+        assertThat(DnssecMode.parse("validate")).isEqualTo(DnssecMode.VALIDATE);
+        assertThat(DnssecMode.parse(" Trust-AD ")).isEqualTo(DnssecMode.TRUST_AD);
+        assertThat(DnssecMode.parse("off")).isEqualTo(DnssecMode.OFF);
+        assertThatThrownBy(() -> DnssecMode.parse("on"))
+                .hasMessage("DNSSEC mode 'on': expected one of validate, trust-ad, off");
     }
 
     private static InetSocketAddress server(String literal, int port) {

@@ -97,7 +97,7 @@ class MxLookupTest {
     }
 
     @Test
-    void everyOutcomeIsInsecureWhileNothingValidates() {
+    void everyOutcomeIsInsecureWithDnssecOff() {
         dns.zone("example.org").mx("example.org", 10, "mx1.example.org").a("mx1.example.org", "127.0.0.2");
 
         assertThat(resolver.mx("example.org").security()).isEqualTo(DnsSecurity.INSECURE);
