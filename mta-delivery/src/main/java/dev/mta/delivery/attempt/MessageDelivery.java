@@ -104,8 +104,7 @@ public final class MessageDelivery {
                 }
             }
             HostAddresses.Found resolved = (HostAddresses.Found) found;
-            HopPolicy security = hopSecurity.decide(policyFor(domain, next), nextHopName(domain, next), next.host(),
-                    mxSecurity(next), resolved.security(), resolved.canonicalName(), next.port());
+            HopPolicy security = hopPolicy(domain, next, resolved);
             if (security instanceof HopPolicy.Skip skip) {
                 // RFC 7672 2.2: this host is not used; the next one may be.
                 last = new HopVerdict.TryNextHost(Diagnosis.local("4.7.5", "skipped " + next.host() + ": " + skip.reason()), false);
@@ -205,13 +204,33 @@ public final class MessageDelivery {
     }
 
     /**
-     * The policy table is keyed by the next-hop destination, as Postfix's smtp_tls_policy_maps:
-     * the recipient domain, or the relay host of a route; a route's own level wins.
+     * The security of one host for mail to {@code domain}: what delivery enforces, and what
+     * {@code mta policy} shows.
      */
-    private DestinationPolicy policyFor(String domain, NextHop next) {
+    public HopPolicy hopPolicy(String domain, NextHop next, HostAddresses.Found resolved) {
+        return hopSecurity.decide(policyFor(domain, next), nextHopName(domain, next), next.host(),
+                mxSecurity(next), resolved.security(), resolved.canonicalName(), next.port());
+    }
+
+    /**
+     * The operator's level for this host's destination. The policy table is keyed by the
+     * next-hop destination, as Postfix's smtp_tls_policy_maps: the recipient domain, or the
+     * relay host of a route; a route's own level wins.
+     */
+    public DestinationPolicy policyFor(String domain, NextHop next) {
         Optional<DestinationPolicy> fromRoute = next.route().flatMap(StaticRoute::tls).map(DestinationPolicy::of);
         return fromRoute.or(() -> policies.find(nextHopName(domain, next))).orElse(DestinationPolicy.DEFAULT);
     }
+
+    /** How the SMTP client will treat TLS on a connection under this hop security. */
+    public TlsPolicy tlsPolicy(HopPolicy security) {
+        return tlsPolicies.forHop(security);
+    }
+
+    public Optional<Credentials> credentialsFor(NextHop next) {
+        return credentials(next.route());
+    }
+
 
     private static String nextHopName(String domain, NextHop next) {
         return next.route().map(r -> r.relayHost().host()).orElse(domain);

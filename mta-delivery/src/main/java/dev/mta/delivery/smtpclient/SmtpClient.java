@@ -13,6 +13,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,6 +73,28 @@ public final class SmtpClient implements AutoCloseable {
             return sendOver(idle.get(), message, true);
         }
         return sendOverNewConnection(hop, message, true);
+    }
+
+    /**
+     * Connects, reads the greeting, says EHLO and STARTTLS as the hop's policy demands (the
+     * policy judges the certificate), then QUIT, sending no mail: what {@code mta policy --probe}
+     * needs, like Postfix's posttls-finger. Completes with a {@link TransactionResult.Completed}
+     * without recipients, or the {@link TransactionResult.Failed} that a delivery would have met.
+     */
+    public CompletableFuture<TransactionResult> probe(Hop hop) {
+        Objects.requireNonNull(hop, "hop");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the SMTP client is closed"));
+        }
+        return open(hop, true).thenApply(outcome -> switch (outcome) {
+            case SessionOpening.Opened opened -> {
+                SmtpConnection connection = opened.connection();
+                SessionInfo session = connection.sessionInfo();
+                connection.execute(connection::quit);
+                yield new TransactionResult.Completed(session, List.of());
+            }
+            case SessionOpening.Refused refused -> refused.failure();
+        });
     }
 
     /** Connections open to this hop now, idle or busy. */

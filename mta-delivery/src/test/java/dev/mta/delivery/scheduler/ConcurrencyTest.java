@@ -16,6 +16,11 @@ class ConcurrencyTest {
     @TempDir
     Path dir;
 
+    /**
+     * The most connections open at once while {@code work} runs. Sessions are kept for reuse, so
+     * a connection never counts twice while closing: a new one opens only when the limits allow
+     * an attempt that finds no idle session.
+     */
     private static int busiest(DeliveryHarness relay, Runnable work) throws Exception {
         AtomicInteger most = new AtomicInteger();
         AtomicBoolean done = new AtomicBoolean();
@@ -34,7 +39,7 @@ class ConcurrencyTest {
 
     @Test
     void connectionsToOneDestinationStayWithinItsLimit() throws Exception {
-        try (DeliveryHarness relay = DeliveryHarness.builder().limits(10, 2).start(dir)) {
+        try (DeliveryHarness relay = DeliveryHarness.builder().limits(10, 2).reuseIdleTime(Duration.ofSeconds(30)).start(dir)) {
             relay.mx1().delay(ReplyPoint.END_OF_DATA, Duration.ofMillis(150));
             for (int i = 0; i < 8; i++) {
                 relay.queue("alice@sender.example", "user" + i + "@example.org");
@@ -53,7 +58,7 @@ class ConcurrencyTest {
 
     @Test
     void connectionsInAllStayWithinTheTotalLimit() throws Exception {
-        try (DeliveryHarness relay = DeliveryHarness.builder().limits(3, 3).zones(h -> {
+        try (DeliveryHarness relay = DeliveryHarness.builder().limits(3, 3).reuseIdleTime(Duration.ofSeconds(30)).zones(h -> {
             for (int d = 0; d < 6; d++) {
                 h.dns.zone("d" + d + ".example").mx("d" + d + ".example", 10, "mx1.example.org");
             }

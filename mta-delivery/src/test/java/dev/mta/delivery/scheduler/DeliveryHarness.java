@@ -99,7 +99,7 @@ final class DeliveryHarness implements AutoCloseable {
         SelfIdentity self = new SelfIdentity(Set.of(HOSTNAME), List.of());
         client = new SmtpClient(SmtpClientSettings.defaults(HOSTNAME)
                 .withTimeouts(SmtpTimeouts.uniform(Duration.ofSeconds(5)))
-                .withReuseIdleTime(Duration.ZERO));
+                .withReuseIdleTime(builder.reuseIdleTime));
         MessageDelivery delivery = new MessageDelivery(
                 new Router(resolver, builder.routes.apply(this), self, port, new Random(7)),
                 new AddressResolver(resolver, List.of(AddressFamily.IPV4)), self, client,
@@ -166,6 +166,7 @@ final class DeliveryHarness implements AutoCloseable {
         Duration delayWarning = Duration.ofHours(4);
         int maxConnections = 10;
         boolean signed;
+        Duration reuseIdleTime = Duration.ZERO;
         DomainTable<DestinationPolicy> policies = DomainTable.empty();
         javax.net.ssl.X509TrustManager pkixTrust = systemTrust();
         int maxPerDestination = 5;
@@ -204,6 +205,12 @@ final class DeliveryHarness implements AutoCloseable {
         /** Zones signed under a test root whose anchor the relay validates from (DNSSEC, DANE). */
         Builder signed() {
             this.signed = true;
+            return this;
+        }
+
+        /** Keep sessions for reuse (default: none, so each message opens its own connection). */
+        Builder reuseIdleTime(Duration idle) {
+            this.reuseIdleTime = idle;
             return this;
         }
 

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             CheckConfigCommand.class,
             QueueCommand.class,
+            PolicyCommand.class,
             UserCommand.class
         })
 public final class Main implements Runnable {

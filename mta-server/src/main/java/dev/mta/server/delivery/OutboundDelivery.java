@@ -56,31 +56,16 @@ public final class OutboundDelivery implements AutoCloseable {
     /** Builds the delivery side; {@link #start()} sets it going. */
     public static OutboundDelivery create(RelayConfig config, MessageStore store, Clock clock, List<InetSocketAddress> listening) {
         DeliveryConfig delivery = config.delivery();
-        DnsResolver dns = DnsjavaResolver.create(new DnsSettings(delivery.dnsServers(), delivery.dnsTimeout(),
-                delivery.dnsAttempts(), delivery.dnssec(), delivery.trustAnchors()));
-        SelfIdentity self = new SelfIdentity(Set.of(config.hostname()), listening);
-        Router router = new Router(dns, delivery.routes(), self, delivery.port(), new SecureRandom());
-        AddressResolver addresses = new AddressResolver(dns, delivery.addressFamilies());
+        HopComponents hops = HopComponents.create(config, clock, listening);
+        SmtpClient client = hops.newClient();
         DeliveryConfig.Timeouts t = delivery.timeouts();
-        SmtpClient client = new SmtpClient(SmtpClientSettings.defaults(config.hostname())
-                .withTimeouts(new SmtpTimeouts(t.connect(), t.greeting(), t.ehlo(), t.starttls(), t.mail(), t.rcpt(),
-                        t.data(), t.dataBlock(), t.endOfData()))
-                .withReuseIdleTime(delivery.connectionReuseTime())
-                .withMaxMessagesPerConnection(delivery.maxMessagesPerConnection()));
         QueueLifetime lifetime = new QueueLifetime(delivery.queueLifetime(), delivery.noticeLifetime());
         RetryPolicy retry = new RetryPolicy(new RetrySchedule(delivery.retryFirst(), delivery.retryMax(), 2.0), lifetime);
         Notifier notifier = new Notifier(store, new DsnComposer(DsnComposer.randomTokens(), RETURNED_MESSAGE_LIMIT), config.hostname(),
                 delivery.postmaster(), delivery.delayWarning(), lifetime, clock);
         DeliveryLimits limits = new DeliveryLimits(delivery.maxConnections(), delivery.maxConnectionsPerDestination(),
                 leaseTime(t), POLL_INTERVAL);
-        X509TrustManager pkixTrust;
-        try {
-            pkixTrust = TrustStores.load(delivery.tlsCaFile());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the CAs for verified TLS: " + e.getMessage(), e);
-        }
-        MessageDelivery messageDelivery = new MessageDelivery(router, addresses, self, client, new HopSecurity(dns),
-                delivery.tlsPolicies(), new HopTlsPolicies(clock, pkixTrust));
+        MessageDelivery messageDelivery = hops.messageDelivery(client);
         DeliveryService service = new DeliveryService(store, messageDelivery,
                 notifier, retry, limits, clock, config.hostname() + "/" + ProcessHandle.current().pid());
         return new OutboundDelivery(client, service);

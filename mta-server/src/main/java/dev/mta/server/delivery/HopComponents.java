@@ -1,0 +1,68 @@
+package dev.mta.server.delivery;
+
+import dev.mta.delivery.attempt.MessageDelivery;
+import dev.mta.delivery.route.AddressResolver;
+import dev.mta.delivery.route.Router;
+import dev.mta.delivery.route.SelfIdentity;
+import dev.mta.delivery.smtpclient.SmtpClient;
+import dev.mta.delivery.smtpclient.SmtpClientSettings;
+import dev.mta.delivery.smtpclient.SmtpTimeouts;
+import dev.mta.delivery.tlspolicy.HopTlsPolicies;
+import dev.mta.delivery.tlspolicy.TrustStores;
+import dev.mta.security.dns.DnsResolver;
+import dev.mta.security.dns.DnsSettings;
+import dev.mta.security.dns.DnsjavaResolver;
+import dev.mta.security.policy.HopSecurity;
+import dev.mta.server.config.DeliveryConfig;
+import dev.mta.server.config.RelayConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What every next hop is decided with, built once from the configuration: DNS, routes,
+ * addresses, hop security and TLS policies. The delivery workers and {@code mta policy} share it,
+ * so the diagnosis says exactly what delivery would do.
+ */
+public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity self, Router router,
+        AddressResolver addresses, HopSecurity hopSecurity, HopTlsPolicies tlsPolicies) {
+
+    /**
+     * @throws IllegalArgumentException for unusable trust anchors
+     * @throws IllegalStateException    without any DNS server, or with an unreadable CA file
+     */
+    public static HopComponents create(RelayConfig config, Clock clock, List<InetSocketAddress> listening) {
+        DeliveryConfig delivery = config.delivery();
+        DnsResolver dns = DnsjavaResolver.create(new DnsSettings(delivery.dnsServers(), delivery.dnsTimeout(),
+                delivery.dnsAttempts(), delivery.dnssec(), delivery.trustAnchors()));
+        SelfIdentity self = new SelfIdentity(Set.of(config.hostname()), listening);
+        Router router = new Router(dns, delivery.routes(), self, delivery.port(), new SecureRandom());
+        AddressResolver addresses = new AddressResolver(dns, delivery.addressFamilies());
+        HopTlsPolicies tlsPolicies;
+        try {
+            tlsPolicies = new HopTlsPolicies(clock, TrustStores.load(delivery.tlsCaFile()));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the CAs for verified TLS: " + e.getMessage(), e);
+        }
+        return new HopComponents(config, dns, self, router, addresses, new HopSecurity(dns), tlsPolicies);
+    }
+
+    /** The SMTP client as the configuration sets it up. */
+    public SmtpClient newClient() {
+        DeliveryConfig delivery = config.delivery();
+        DeliveryConfig.Timeouts t = delivery.timeouts();
+        return new SmtpClient(SmtpClientSettings.defaults(config.hostname())
+                .withTimeouts(new SmtpTimeouts(t.connect(), t.greeting(), t.ehlo(), t.starttls(), t.mail(), t.rcpt(),
+                        t.data(), t.dataBlock(), t.endOfData()))
+                .withReuseIdleTime(delivery.connectionReuseTime())
+                .withMaxMessagesPerConnection(delivery.maxMessagesPerConnection()));
+    }
+
+    public MessageDelivery messageDelivery(SmtpClient client) {
+        return new MessageDelivery(router, addresses, self, client, hopSecurity, config.delivery().tlsPolicies(), tlsPolicies);
+    }
+}
