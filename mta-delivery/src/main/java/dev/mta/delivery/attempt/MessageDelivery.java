@@ -44,6 +44,9 @@ import java.util.stream.Collectors;
  * queue state).
  */
 public final class MessageDelivery {
+    // The delivery log (see DeliveryLog): one line per attempt, plus one per host passed over.
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.mta.delivery");
+
     private final Router router;
     private final AddressResolver addresses;
     private final SelfIdentity self;
@@ -108,6 +111,7 @@ public final class MessageDelivery {
             if (security instanceof HopPolicy.Skip skip) {
                 // RFC 7672 2.2: this host is not used; the next one may be.
                 last = new HopVerdict.TryNextHost(Diagnosis.local("4.7.5", "skipped " + next.host() + ": " + skip.reason()), false);
+                LOG.warn("id={} host={} skipped: {}", recipients.getFirst().ref().message(), next.host(), skip.reason());
                 continue;
             }
             TlsPolicy tls = tlsPolicies.forHop(security);
@@ -138,6 +142,8 @@ public final class MessageDelivery {
                             }
                             case HopVerdict.TryNextHost nextHost -> {
                                 last = nextHost;
+                                LOG.warn("id={} relay={} tls={} failed, next host: {}", recipients.getFirst().ref().message(),
+                                        via.relay(), via.tls(), nextHost.diagnosis().text());
                                 lastVia = via;
                             }
                         }

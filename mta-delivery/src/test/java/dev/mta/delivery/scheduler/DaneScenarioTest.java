@@ -194,6 +194,8 @@ class DaneScenarioTest {
             deliver(relay, "bob@example.org");
             assertThat(relay.mx1().messages()).isEmpty();
             assertThat(relay.mx2().awaitMessages(1, WAIT)).hasSize(1);
+            assertThat(log.all()).contains("relay=mx1.example.org[").contains("failed, next host: TLS with mx1.example.org")
+                    .contains("do not match reference identifiers");
         }
     }
 
@@ -337,6 +339,7 @@ class DaneScenarioTest {
             assertThat(relay.mx1().connectionCount()).isZero();
             assertThat(relay.mx2().awaitMessages(1, WAIT)).hasSize(1);
             assertThat(attemptLine("bob@example.org")).contains("relay=mx2.example.org").contains("tls=dane-ee");
+            assertThat(log.all()).contains("host=mx1.example.org skipped: TLSA lookup of " + tlsaName(relay, "mx1.example.org") + " failed");
         }
     }
 
