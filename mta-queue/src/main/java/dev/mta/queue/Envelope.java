@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param client       who submitted it: address, HELO name, authenticated user
  * @param receivedAt   when the end of data arrived
  * @param origin       who wrote it: a client, or the relay itself (a DSN, a notice to the postmaster)
+ * @param requireTls   MAIL carried REQUIRETLS (RFC 8689): deliver only over authenticated TLS to
+ *                     hops that take the requirement on
  */
 public record Envelope(
         String sender,
@@ -27,7 +29,8 @@ public record Envelope(
         Optional<String> dsnEnvelopeId,
         ClientInfo client,
         Instant receivedAt,
-        Origin origin) {
+        Origin origin,
+        boolean requireTls) {
 
     public Envelope {
         Objects.requireNonNull(sender, "sender");
@@ -47,10 +50,17 @@ public record Envelope(
         }
     }
 
+    /** Without REQUIRETLS. */
+    public Envelope(String sender, List<EnvelopeRecipient> recipients, BodyType bodyType, boolean smtpUtf8,
+            Optional<DsnReturn> dsnReturn, Optional<String> dsnEnvelopeId, ClientInfo client, Instant receivedAt,
+            Origin origin) {
+        this(sender, recipients, bodyType, smtpUtf8, dsnReturn, dsnEnvelopeId, client, receivedAt, origin, false);
+    }
+
     /** A message submitted by a client (the SMTP listener and sendmail build these). */
     public Envelope(String sender, List<EnvelopeRecipient> recipients, BodyType bodyType, boolean smtpUtf8,
             Optional<DsnReturn> dsnReturn, Optional<String> dsnEnvelopeId, ClientInfo client, Instant receivedAt) {
-        this(sender, recipients, bodyType, smtpUtf8, dsnReturn, dsnEnvelopeId, client, receivedAt, Origin.SUBMITTED);
+        this(sender, recipients, bodyType, smtpUtf8, dsnReturn, dsnEnvelopeId, client, receivedAt, Origin.SUBMITTED, false);
     }
 
     public boolean hasNullSender() {

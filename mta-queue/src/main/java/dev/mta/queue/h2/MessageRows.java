@@ -35,8 +35,8 @@ final class MessageRows {
             throws SQLException {
         try (PreparedStatement message = connection.prepareStatement("""
                 INSERT INTO message(id, sender, body_type, smtp_utf8, dsn_return, dsn_envelope_id,
-                    client_address, client_helo, client_user, received_at, queued_at, body_size, origin)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    client_address, client_helo, client_user, received_at, queued_at, body_size, origin, require_tls)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             message.setString(1, id.value());
             message.setString(2, envelope.sender());
             message.setString(3, envelope.bodyType().name());
@@ -50,6 +50,7 @@ final class MessageRows {
             Timestamps.set(message, 11, queuedAt);
             message.setLong(12, size);
             message.setString(13, envelope.origin().name());
+            message.setBoolean(14, envelope.requireTls());
             message.executeUpdate();
         }
         try (PreparedStatement recipient = connection.prepareStatement("""
@@ -159,7 +160,8 @@ final class MessageRows {
                         new Envelope.ClientInfo(message.getString("client_address"), message.getString("client_helo"),
                                 Optional.ofNullable(message.getString("client_user"))),
                         Timestamps.get(message, "received_at"),
-                        Envelope.Origin.valueOf(message.getString("origin"))), message.getLong("body_size")));
+                        Envelope.Origin.valueOf(message.getString("origin")),
+                        message.getBoolean("require_tls")), message.getLong("body_size")));
             }
         }
     }

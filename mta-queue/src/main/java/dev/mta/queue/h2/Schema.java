@@ -18,7 +18,7 @@ import java.sql.Statement;
  * version is raised last, so a crash half-way only makes the next start repeat the steps.
  */
 final class Schema {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private static final String SCHEMA_TABLE = """
         CREATE TABLE IF NOT EXISTS queue_schema (
@@ -116,8 +116,13 @@ final class Schema {
         "CREATE INDEX IF NOT EXISTS recipient_pending_notice ON recipient(pending_notice)",
     };
 
+    /** Version 3: the REQUIRETLS flag of MAIL (RFC 8689), kept with the message. */
+    private static final String[] TO_VERSION_3 = {
+        "ALTER TABLE message ADD COLUMN IF NOT EXISTS require_tls BOOLEAN DEFAULT FALSE NOT NULL",
+    };
+
     /** Step {@code i} leads from version {@code i + 1} to {@code i + 2}. */
-    private static final String[][] MIGRATIONS = {TO_VERSION_2};
+    private static final String[][] MIGRATIONS = {TO_VERSION_2, TO_VERSION_3};
 
     private Schema() {
     }

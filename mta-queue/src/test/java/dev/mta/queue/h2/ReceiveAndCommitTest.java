@@ -181,4 +181,20 @@ class ReceiveAndCommitTest {
         assertThat(Files.exists(data.resolve("queue/database.created"))).isTrue();
         assertThat(Files.exists(data.resolve("queue/database.credentials"))).isTrue();
     }
+
+    @Test
+    void theRequireTlsFlagOfMailIsKeptWithTheMessage() throws Exception {
+        {
+            dev.mta.queue.QueueId id;
+            try (dev.mta.queue.IncomingMessage incoming = store.receive()) {
+                incoming.body().write("Subject: x\r\n\r\nx\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                incoming.commit(new dev.mta.queue.Envelope("a@example.org", java.util.List.of(dev.mta.queue.EnvelopeRecipient.of("b@example.net")),
+                        dev.mta.queue.Envelope.BodyType.SEVEN_BIT, false, java.util.Optional.empty(), java.util.Optional.empty(),
+                        new dev.mta.queue.Envelope.ClientInfo("192.0.2.1", "c.test", java.util.Optional.empty()),
+                        java.time.Instant.parse("2026-11-23T10:00:00Z"), dev.mta.queue.Envelope.Origin.SUBMITTED, true));
+                id = incoming.id();
+            }
+            org.assertj.core.api.Assertions.assertThat(store.find(id).orElseThrow().envelope().requireTls()).isTrue();
+        }
+    }
 }

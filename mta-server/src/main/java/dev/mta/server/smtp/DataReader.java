@@ -243,7 +243,7 @@ final class DataReader implements LineHandler<SMTPSession> {
             Envelope envelope = new Envelope(mail.sender(), recipients, mail.bodyType(), mail.smtpUtf8(),
                     mail.dsnReturn(), mail.envelopeId(),
                     new Envelope.ClientInfo(client.address(), client.heloName(), client.user()),
-                    Instant.now(context.clock()));
+                    Instant.now(context.clock()), Envelope.Origin.SUBMITTED, mail.requireTls());
             try {
                 message.commit(envelope);
             } catch (StoreException e) {

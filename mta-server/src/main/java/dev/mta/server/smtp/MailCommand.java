@@ -82,7 +82,7 @@ final class MailCommand extends AbstractHookableCmdHandler<SenderHook> {
             throw new ParameterException(Replies.reply(555, "5.5.4", "MAIL parameters need EHLO, not HELO"));
         }
         for (String keyword : params.keywords()) {
-            if (!Set.of("SIZE", "BODY", "SMTPUTF8", "RET", "ENVID", "AUTH").contains(keyword)) {
+            if (!Set.of("SIZE", "BODY", "SMTPUTF8", "RET", "ENVID", "AUTH", "REQUIRETLS").contains(keyword)) {
                 throw new ParameterException(Replies.reply(555, "5.5.4", "Unsupported MAIL parameter " + keyword));
             }
         }
@@ -130,7 +130,14 @@ final class MailCommand extends AbstractHookableCmdHandler<SenderHook> {
         }
         // AUTH=<mailbox> (RFC 4954 5) is accepted and not used: the relay records who authenticated itself.
         params.value("AUTH");
-        return new MailRequest(parsed.mailbox().map(Mailbox::address).orElse(""), body, smtpUtf8, ret, envid, size);
+        boolean requireTls = params.flag("REQUIRETLS");
+        if (requireTls) {
+            if (!session.isTLSStarted()) {
+                // RFC 8689 4: REQUIRETLS is offered, and honoured, only over TLS.
+                throw new ParameterException(Replies.reply(530, "5.7.10", "REQUIRETLS needs a TLS session: say STARTTLS first"));
+            }
+        }
+        return new MailRequest(parsed.mailbox().map(Mailbox::address).orElse(""), body, smtpUtf8, ret, envid, size, requireTls);
     }
 
     private static long parseSize(String digits) {

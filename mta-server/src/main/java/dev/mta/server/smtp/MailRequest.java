@@ -11,7 +11,8 @@ record MailRequest(
         boolean smtpUtf8,
         Optional<Envelope.DsnReturn> dsnReturn,
         Optional<String> envelopeId,
-        OptionalLong declaredSize) {
+        OptionalLong declaredSize,
+        boolean requireTls) {
 
     boolean allowsEightBit() {
         return bodyType == Envelope.BodyType.EIGHT_BIT_MIME || smtpUtf8;

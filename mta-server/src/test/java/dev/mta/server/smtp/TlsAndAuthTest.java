@@ -47,6 +47,28 @@ class TlsAndAuthTest {
     }
 
     @Test
+    void requireTlsIsOfferedOnlyUnderTlsAndKeptWithTheMessage() throws Exception {
+        // RFC 8689 4: REQUIRETLS is offered after STARTTLS (or on 465) and refused in clear text.
+        try (SmtpTestClient client = relay.connect("relay")) {
+            client.readReply();
+            assertThat(client.ehlo("client.test").extensionKeywords()).doesNotContain("REQUIRETLS");
+            assertThat(client.command("MAIL FROM:<a@example.org> REQUIRETLS").raw()).startsWith("530 5.7.10");
+            client.startTls(relay.clientTls(), TestRelay.HOSTNAME);
+            assertThat(client.ehlo("client.test").extensionKeywords()).contains("REQUIRETLS");
+            client.command("AUTH PLAIN " + b64("\0bob\0s3cret!"));
+            assertThat(client.command("MAIL FROM:<a@example.org> REQUIRETLS=yes").code()).isEqualTo(501);
+            assertThat(client.command("MAIL FROM:<a@example.org> REQUIRETLS").code()).isEqualTo(250);
+            client.command("RCPT TO:<b@example.net>");
+            SmtpReply reply = client.data("Subject: must be secret\r\n\r\nsecret\r\n");
+            assertThat(relay.detail(TestRelay.queueIdFrom(reply.text())).envelope().requireTls()).isTrue();
+        }
+        try (SmtpTestClient implicit = relay.connectImplicitTls("submissions")) {
+            implicit.readReply();
+            assertThat(implicit.ehlo("laptop.test").extensionKeywords()).contains("REQUIRETLS");
+        }
+    }
+
+    @Test
     void startTlsNegotiatesTls12OrNewerAndIsRecordedInReceived() throws Exception {
         try (SmtpTestClient client = relay.connect("relay")) {
             client.readReply();
