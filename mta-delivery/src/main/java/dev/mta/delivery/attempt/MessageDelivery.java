@@ -114,6 +114,14 @@ public final class MessageDelivery {
                 LOG.warn("id={} host={} skipped: {}", recipients.getFirst().ref().message(), next.host(), skip.reason());
                 continue;
             }
+            if (envelope.requireTls() && !authenticates(security)) {
+                // RFC 8689 4.2.1: a REQUIRETLS message goes only to a host whose certificate is
+                // authenticated (DANE, or PKIX on names the sender's DNS cannot forge).
+                String reason = "REQUIRETLS: " + next.host() + " cannot be authenticated (" + describe(security) + ")";
+                last = new HopVerdict.TryNextHost(Diagnosis.local("5.7.30", reason), true);
+                LOG.warn("id={} host={} skipped: {}", recipients.getFirst().ref().message(), next.host(), reason);
+                continue;
+            }
             TlsPolicy tls = tlsPolicies.forHop(security);
             for (InetAddress address : resolved.addresses()) {
                 if (self.isSelf(address, next.port())) {
@@ -209,6 +217,21 @@ public final class MessageDelivery {
         return new Diagnosis("5" + diagnosis.status().substring(1), diagnosis.text(), diagnosis.remoteMta());
     }
 
+    private static boolean authenticates(HopPolicy security) {
+        return security instanceof HopPolicy.Dane || security instanceof HopPolicy.Verified
+                || security instanceof HopPolicy.Pinned;
+    }
+
+    private static String describe(HopPolicy security) {
+        return switch (security) {
+            case HopPolicy.Cleartext ignored -> "TLS is off for it";
+            case HopPolicy.Opportunistic ignored -> "no DANE or authenticated TLS policy";
+            case HopPolicy.Encrypted encrypted -> "TLS without authentication: " + encrypted.why();
+            case HopPolicy.Skip skip -> skip.reason();
+            default -> "authenticated";
+        };
+    }
+
     /**
      * The security of one host for mail to {@code domain}: what delivery enforces, and what
      * {@code mta policy} shows.
@@ -263,6 +286,6 @@ public final class MessageDelivery {
         return new OutboundMessage(envelope.sender(), outbound, size,
                 envelope.bodyType() == Envelope.BodyType.EIGHT_BIT_MIME, envelope.smtpUtf8(),
                 envelope.dsnReturn().map(r -> r.name().toUpperCase(Locale.ROOT)),
-                envelope.dsnEnvelopeId(), body);
+                envelope.dsnEnvelopeId(), body, envelope.requireTls());
     }
 }

@@ -28,6 +28,9 @@ final class EnvelopeCommands {
         if (message.smtpUtf8() && server.smtpUtf8()) {
             line.append(" SMTPUTF8"); // RFC 6531 3.4
         }
+        if (message.requireTls()) {
+            line.append(" REQUIRETLS"); // RFC 8689 4.2.1: passed on with the message
+        }
         if (server.dsn()) {
             // RFC 3461 4.3, 4.4; without DSN at the server they are left out (RFC 3461 5.2).
             message.dsnRet().ifPresent(ret -> line.append(" RET=").append(ret.toUpperCase(Locale.ROOT)));

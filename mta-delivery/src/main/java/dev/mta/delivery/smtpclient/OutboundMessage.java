@@ -14,10 +14,11 @@ import java.util.Optional;
  * @param smtpUtf8   an address or header needs SMTPUTF8 (RFC 6531)
  * @param dsnRet     DSN RET ({@code FULL} or {@code HDRS}), when the submitter gave one
  * @param dsnEnvid   DSN ENVID, decoded (not xtext), when the submitter gave one
+ * @param requireTls the message carries REQUIRETLS (RFC 8689): only to a server that offers it
  */
 public record OutboundMessage(String sender, List<OutboundRecipient> recipients, long size, boolean eightBit,
                               boolean smtpUtf8, Optional<String> dsnRet, Optional<String> dsnEnvid,
-                              BodySource body) {
+                              BodySource body, boolean requireTls) {
 
     public OutboundMessage {
         checkPath(sender, "sender");
@@ -31,6 +32,12 @@ public record OutboundMessage(String sender, List<OutboundRecipient> recipients,
         Objects.requireNonNull(dsnRet, "dsnRet");
         Objects.requireNonNull(dsnEnvid, "dsnEnvid");
         Objects.requireNonNull(body, "body");
+    }
+
+    /** Without REQUIRETLS. */
+    public OutboundMessage(String sender, List<OutboundRecipient> recipients, long size, boolean eightBit,
+                           boolean smtpUtf8, Optional<String> dsnRet, Optional<String> dsnEnvid, BodySource body) {
+        this(sender, recipients, size, eightBit, smtpUtf8, dsnRet, dsnEnvid, body, false);
     }
 
     /**

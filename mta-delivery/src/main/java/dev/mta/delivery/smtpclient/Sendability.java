@@ -17,6 +17,11 @@ final class Sendability {
             return Optional.of(new TransactionResult.NotSendable("5.3.4", "message size " + message.size()
                     + " exceeds the fixed maximum message size " + limit.getAsLong() + " of " + mxHost));
         }
+        if (message.requireTls() && !server.requireTls()) {
+            // RFC 8689 4.2.1: the next hop must offer REQUIRETLS; otherwise 5.7.30.
+            return Optional.of(new TransactionResult.NotSendable("5.7.30",
+                    mxHost + " does not support REQUIRETLS, which the message requires"));
+        }
         if (message.smtpUtf8() && !server.smtpUtf8()) {
             // RFC 6531 3.5 and RFC 6533 3: the message needs SMTPUTF8; 5.6.7 as RFC 6531 3.7.5 uses it.
             return Optional.of(new TransactionResult.NotSendable("5.6.7",

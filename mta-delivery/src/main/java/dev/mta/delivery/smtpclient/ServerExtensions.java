@@ -61,6 +61,11 @@ record ServerExtensions(Map<String, List<String>> keywords) {
         return offers("8BITMIME");
     }
 
+    /** RFC 8689 2: the server takes on the REQUIRETLS requirement. */
+    boolean requireTls() {
+        return offers("REQUIRETLS");
+    }
+
     boolean smtpUtf8() {
         return offers("SMTPUTF8");
     }

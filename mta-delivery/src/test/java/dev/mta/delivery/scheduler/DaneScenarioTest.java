@@ -482,6 +482,48 @@ class DaneScenarioTest {
         }
     }
 
+    // --- REQUIRETLS (RFC 8689) ---
+
+    @Test
+    void aRequireTlsMessageGoesOverDaneToAHopThatOffersRequireTlsAndTakesTheParameterAlong() throws Exception {
+        try (DeliveryHarness relay = lab().start(dir)) {
+            withSolo(relay);
+            tlsa(relay, "example.org", "mx1.example.org", eeSpki(mx1Key));
+            relay.queueRequiringTls("alice@sender.example", "bob@solo.example");
+            relay.pass();
+            ReceivedMessage received = relay.mx1().awaitMessages(1, WAIT).getFirst();
+            assertThat(received.mailParameters()).contains("REQUIRETLS");
+            assertThat(attemptLine("bob@solo.example")).contains("tls=dane-ee");
+        }
+    }
+
+    @Test
+    void aRequireTlsMessageForAHostWithoutAuthenticationBouncesWith5730() throws Exception {
+        try (DeliveryHarness relay = lab().start(dir)) {
+            withSolo(relay);
+            relay.queueRequiringTls("alice@sender.example", "bob@solo.example");
+            relay.pass();
+            relay.pass();
+            assertThat(relay.mx1().messages()).isEmpty();
+            assertThat(relay.mx1().connectionCount()).as("not even opportunistic TLS is tried").isZero();
+            assertThat(attemptLine("bob@solo.example")).contains("dsn=5.7.30").contains("status=bounced");
+            assertThat(relay.senderMx().awaitMessages(1, WAIT)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRequireTlsMessageBouncesWhenTheAuthenticatedHopDoesNotOfferRequireTls() throws Exception {
+        try (DeliveryHarness relay = DeliveryHarness.builder().signed()
+                .mx1(tls(mx1Key).without(dev.mta.testsupport.smtp.SinkExtension.REQUIRETLS)).start(dir)) {
+            withSolo(relay);
+            tlsa(relay, "example.org", "mx1.example.org", eeSpki(mx1Key));
+            relay.queueRequiringTls("alice@sender.example", "bob@solo.example");
+            relay.pass();
+            assertThat(relay.mx1().messages()).isEmpty();
+            assertThat(attemptLine("bob@solo.example")).contains("dsn=5.7.30").contains("does not support REQUIRETLS");
+        }
+    }
+
     private static byte[] sha256(byte[] data) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(data);
     }

@@ -146,6 +146,17 @@ final class DeliveryHarness implements AutoCloseable {
         }
     }
 
+    /** A message whose MAIL carried REQUIRETLS (RFC 8689). */
+    QueueId queueRequiringTls(String sender, String recipient) throws Exception {
+        try (IncomingMessage incoming = store.receive()) {
+            incoming.body().write("Subject: secret\r\n\r\nOnly over authenticated TLS.\r\n".getBytes(StandardCharsets.UTF_8));
+            incoming.commit(new Envelope(sender, List.of(EnvelopeRecipient.of(recipient)), Envelope.BodyType.SEVEN_BIT, false,
+                    Optional.empty(), Optional.empty(), new Envelope.ClientInfo("192.0.2.10", "client.test", Optional.empty()),
+                    clock.instant(), Envelope.Origin.SUBMITTED, true));
+            return incoming.id();
+        }
+    }
+
     int pass() throws InterruptedException {
         return service.runOnce();
     }

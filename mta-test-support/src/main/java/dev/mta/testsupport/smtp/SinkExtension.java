@@ -7,7 +7,9 @@ public enum SinkExtension {
     SMTPUTF8("SMTPUTF8"),
     ENHANCED_STATUS_CODES("ENHANCEDSTATUSCODES"),
     SIZE("SIZE"),
-    DSN("DSN");
+    DSN("DSN"),
+    /** RFC 8689: advertised only once the session is encrypted. */
+    REQUIRETLS("REQUIRETLS");
 
     private final String keyword;
 

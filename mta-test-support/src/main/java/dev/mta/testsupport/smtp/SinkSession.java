@@ -140,6 +140,9 @@ final class SinkSession implements Runnable {
         List<String> lines = new ArrayList<>();
         lines.add(settings.hostName() + " greets " + words[1]);
         for (SinkExtension extension : SinkExtension.values()) {
+            if (extension == SinkExtension.REQUIRETLS && tls.isEmpty()) {
+                continue;
+            }
             if (settings.offers(extension)) {
                 lines.add(extension == SinkExtension.SIZE
                         ? "SIZE " + settings.maxMessageSize() : extension.keyword());
@@ -460,6 +463,7 @@ final class SinkSession implements Runnable {
             case "SMTPUTF8" -> settings.offers(SinkExtension.SMTPUTF8);
             case "RET", "ENVID" -> settings.offers(SinkExtension.DSN);
             case "AUTH" -> settings.requiresAuth();
+            case "REQUIRETLS" -> settings.offers(SinkExtension.REQUIRETLS) && tls.isPresent() && value.isEmpty();
             default -> false;
         };
     }
