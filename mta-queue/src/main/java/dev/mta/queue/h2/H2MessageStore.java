@@ -4,6 +4,7 @@ import dev.mta.queue.Attempt;
 import dev.mta.queue.ClaimedRecipient;
 import dev.mta.queue.Envelope;
 import dev.mta.queue.IncomingMessage;
+import dev.mta.queue.KeyedRecords;
 import dev.mta.queue.MessageDetail;
 import dev.mta.queue.MessageStore;
 import dev.mta.queue.MessageSummary;
@@ -292,6 +293,19 @@ public final class H2MessageStore implements MessageStore {
                 c -> Flush.makeDue(c, message, now));
         groupCommit.awaitDurable();
         return due;
+    }
+
+    /** Small durable records beside the queue: MTA-STS policies, TLS-RPT counts. */
+    public KeyedRecords records() {
+        return new H2KeyedRecords(this);
+    }
+
+    <T> T withRecords(String what, Transactions.Work<T> work) throws StoreException {
+        return withConnection(what, work);
+    }
+
+    void awaitDurable() throws StoreException {
+        groupCommit.awaitDurable();
     }
 
     /** Only once the deletion of the rows is durable may the body go. */

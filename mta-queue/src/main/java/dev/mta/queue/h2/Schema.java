@@ -116,9 +116,20 @@ final class Schema {
         "CREATE INDEX IF NOT EXISTS recipient_pending_notice ON recipient(pending_notice)",
     };
 
-    /** Version 3: the REQUIRETLS flag of MAIL (RFC 8689), kept with the message. */
+    /**
+     * Version 3: the REQUIRETLS flag of MAIL (RFC 8689), kept with the message; small keyed
+     * records beside the queue (MTA-STS policies, TLS-RPT counts).
+     */
     private static final String[] TO_VERSION_3 = {
         "ALTER TABLE message ADD COLUMN IF NOT EXISTS require_tls BOOLEAN DEFAULT FALSE NOT NULL",
+        """
+        CREATE TABLE IF NOT EXISTS keyed_record (
+            kind VARCHAR(40) NOT NULL,
+            record_key VARCHAR(255) NOT NULL,
+            record_value CLOB NOT NULL,
+            updated TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+            PRIMARY KEY (kind, record_key)
+        )""",
     };
 
     /** Step {@code i} leads from version {@code i + 1} to {@code i + 2}. */
