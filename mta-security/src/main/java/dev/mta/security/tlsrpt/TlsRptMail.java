@@ -60,8 +60,8 @@ public final class TlsRptMail {
         header(message, "Content-Type", "text/plain; charset=\"us-ascii\"");
         header(message, "Content-Transfer-Encoding", "7bit");
         message.append(CRLF);
-        message.append("This is an aggregate TLS report from ").append(report.submitter())
-                .append(" about ").append(domain).append(" for ").append(report.key().day()).append(" (UTC).")
+        message.append("This is an aggregate TLS report from ").append(report.submitter()).append(CRLF)
+                .append("about ").append(domain).append(" for ").append(report.key().day()).append(" (UTC).")
                 .append(CRLF);
         message.append(CRLF).append("--").append(boundary).append(CRLF);
         header(message, "Content-Type", TlsRptReport.GZIP_MEDIA_TYPE);
