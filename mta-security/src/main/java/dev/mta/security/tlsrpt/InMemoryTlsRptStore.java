@@ -15,6 +15,8 @@ import java.util.TreeSet;
 public final class InMemoryTlsRptStore implements TlsRptStore {
 
     private final Map<ReportKey, Map<AppliedPolicy, Entry>> reports = new TreeMap<>();
+    // reports per day, so that the recorder's limit check does not walk every report
+    private final Map<LocalDate, Integer> reportsPerDay = new HashMap<>();
 
     private static final class Entry {
         long successes;
@@ -23,7 +25,10 @@ public final class InMemoryTlsRptStore implements TlsRptStore {
 
     @Override
     public synchronized void add(ReportKey key, AppliedPolicy policy, Optional<SessionFailure> failure) {
-        Entry entry = reports.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(policy, p -> new Entry());
+        Entry entry = reports.computeIfAbsent(key, k -> {
+            reportsPerDay.merge(k.day(), 1, Integer::sum);
+            return new LinkedHashMap<>();
+        }).computeIfAbsent(policy, p -> new Entry());
         failure.ifPresentOrElse(f -> entry.failures.merge(f, 1L, Long::sum), () -> entry.successes++);
     }
 
@@ -40,7 +45,7 @@ public final class InMemoryTlsRptStore implements TlsRptStore {
 
     @Override
     public synchronized int reportCount(LocalDate day) {
-        return (int) reports.keySet().stream().filter(key -> key.day().equals(day)).count();
+        return reportsPerDay.getOrDefault(day, 0);
     }
 
     @Override
@@ -69,6 +74,8 @@ public final class InMemoryTlsRptStore implements TlsRptStore {
 
     @Override
     public synchronized void remove(ReportKey key) {
-        reports.remove(key);
+        if (reports.remove(key) != null) {
+            reportsPerDay.computeIfPresent(key.day(), (day, count) -> count == 1 ? null : count - 1);
+        }
     }
 }
