@@ -31,11 +31,14 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
@@ -203,8 +206,8 @@ public final class StsPolicyFetcher implements StsPolicySource, AutoCloseable {
     /** RFC 8460 4.3.2: a certificate that fails PKIX or the name check is sts-webpki-invalid. */
     private static FetchResult handshakeFailure(String host, Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof CertificateException || t instanceof java.security.cert.CertPathValidatorException
-                    || t instanceof java.security.cert.CertPathBuilderException) {
+            if (t instanceof CertificateException || t instanceof CertPathValidatorException
+                    || t instanceof CertPathBuilderException) {
                 return new FetchResult.Failed(FetchResult.FailureKind.WEBPKI_INVALID,
                         "the certificate of " + host + " is not valid: " + describe(cause));
             }
@@ -261,7 +264,7 @@ public final class StsPolicyFetcher implements StsPolicySource, AutoCloseable {
                 response.content().getBytes(response.content().readerIndex(), bytes);
                 body = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                        .decode(ByteBuffer.wrap(bytes)).toString();
             } catch (CharacterCodingException e) {
                 return new FetchResult.Failed(FetchResult.FailureKind.POLICY_INVALID, "the policy from " + host + " is not valid " + charset);
             }

@@ -1,6 +1,7 @@
 package dev.mta.security.mtasts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mta.security.dns.DnsSettings;
 import dev.mta.security.dns.DnsjavaResolver;
@@ -210,7 +211,7 @@ class StsPolicyFetcherTest {
     @Test
     void unreadableCaFileIsRefusedAtStart() {
         StsFetchSettings missing = settings().withExtraCaFiles(List.of(directory.resolve("missing.pem")));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StsPolicyFetcher(missing, resolver, new TestClock(NOW)))
+        assertThatThrownBy(() -> new StsPolicyFetcher(missing, resolver, new TestClock(NOW)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.pem");
     }
 }

@@ -3,6 +3,7 @@ package dev.mta.security.mtasts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -237,8 +238,8 @@ class StsPolicyParserTest {
     @Test
     void validResultBecomesAPolicyWithIdAndFetchTime() {
         StsPolicy policy = valid("version: STSv1\nmode: enforce\nmx: mx.example.com\nmax_age: 60\n")
-                .toPolicy("20260101", java.time.Instant.parse("2026-01-01T00:00:00Z"));
-        assertThat(policy.expiresAt()).isEqualTo(java.time.Instant.parse("2026-01-01T00:01:00Z"));
+                .toPolicy("20260101", Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(policy.expiresAt()).isEqualTo(Instant.parse("2026-01-01T00:01:00Z"));
         assertThat(policy.mx()).isEqualTo(List.of("mx.example.com"));
         assertThat(policy.permits("MX.example.com.")).isTrue();
         assertThat(policy.permits("other.example.com")).isFalse();
