@@ -22,8 +22,11 @@ public enum StsMode {
         return token;
     }
 
-    /** RFC 8461 3.2: the values are case-sensitive ({@code %s"enforce"}). */
-    static Optional<StsMode> ofToken(String value) {
+    /**
+     * The mode a policy file value names, if any (a store reads modes back with it). RFC 8461
+     * 3.2: the values are case-sensitive ({@code %s"enforce"}).
+     */
+    public static Optional<StsMode> ofToken(String value) {
         for (StsMode mode : values()) {
             if (mode.token.equals(value)) {
                 return Optional.of(mode);

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Decides which policy applies to a domain (RFC 8461 5.1) from the TXT record, the cache and a
@@ -24,13 +27,15 @@ import java.util.Optional;
  * SHOULD refresh proactively), for the relay to call periodically.
  *
  * <p>Thread-safe as its store is. Calls block on DNS and HTTPS: run them on virtual threads.
- * Two concurrent calls for one domain may both fetch; the later save wins, which is harmless.
+ * Concurrent calls that need the same policy (domain and id) share one fetch, so a burst of
+ * deliveries to a domain does not become a burst of requests to its policy host.
  */
 public final class StsPolicies {
     private final TxtLookup txt;
     private final StsPolicySource source;
     private final StsPolicyStore store;
     private final Clock clock;
+    private final ConcurrentMap<String, CompletableFuture<FetchResult>> fetching = new ConcurrentHashMap<>();
 
     public StsPolicies(TxtLookup txt, StsPolicySource source, StsPolicyStore store, Clock clock) {
         this.txt = Objects.requireNonNull(txt, "txt");
@@ -53,11 +58,8 @@ public final class StsPolicies {
         if (cached.isPresent() && cached.get().id().equals(id)) {
             return new StsLookup.InForce(cached.get(), Optional.empty());
         }
-        return switch (source.fetch(name, id)) {
-            case FetchResult.Fetched fetched -> {
-                store.save(name, fetched.policy());
-                yield new StsLookup.InForce(fetched.policy(), Optional.empty());
-            }
+        return switch (fetchOnce(name, id)) {
+            case FetchResult.Fetched fetched -> new StsLookup.InForce(fetched.policy(), Optional.empty());
             // RFC 8461 5.1: a failed refresh leaves the cached policy in force until it expires.
             case FetchResult.Failed failed -> cached.<StsLookup>map(policy -> new StsLookup.InForce(policy, Optional.of(failed)))
                     .orElseGet(() -> new StsLookup.Unavailable(failed));
@@ -79,13 +81,33 @@ public final class StsPolicies {
                 continue;
             }
             String id = discover(domain).map(StsTxtRecord::id).orElse(cached.get().id());
+            FetchResult result = fetchOnce(domain, id);
+            outcomes.put(domain, result);
+        }
+        return outcomes;
+    }
+
+    /** Fetches, or waits for the fetch another thread already does; a policy fetched is stored. */
+    private FetchResult fetchOnce(String domain, String id) {
+        CompletableFuture<FetchResult> mine = new CompletableFuture<>();
+        String key = domain + " " + id;
+        CompletableFuture<FetchResult> running = fetching.putIfAbsent(key, mine);
+        if (running != null) {
+            return running.join();
+        }
+        try {
             FetchResult result = source.fetch(domain, id);
             if (result instanceof FetchResult.Fetched fetched) {
                 store.save(domain, fetched.policy());
             }
-            outcomes.put(domain, result);
+            mine.complete(result);
+            return result;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            fetching.remove(key, mine);
         }
-        return outcomes;
     }
 
     private Optional<StsPolicy> unexpired(String domain) {

@@ -26,6 +26,7 @@ class DnsjavaTxtLookupTest {
                 .cname("_mta-sts.alias.example.org", "_mta-sts.example.org")
                 .a("nodata.example.org", "127.0.0.1");
         dns.servfail("_mta-sts.broken.example.org");
+        dns.drop("_mta-sts.silent.example.org");
         lookup = DnsjavaTxtLookup.create(new DnsSettings(List.of(dns.address()), Duration.ofMillis(500), 1));
     }
 
@@ -62,6 +63,13 @@ class DnsjavaTxtLookupTest {
     @Test
     void reportsNoData() {
         assertThat(lookup.txt("nodata.example.org")).isInstanceOf(DnsResult.NoData.class);
+    }
+
+    @Test
+    void reportsSilenceAsAFailureWithinTheTimeout() {
+        long start = System.nanoTime();
+        assertThat(lookup.txt("_mta-sts.silent.example.org")).isInstanceOf(DnsResult.Failed.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
 
     @Test

@@ -319,6 +319,22 @@ class StsPoliciesTest {
     }
 
     @Test
+    void concurrentLookupsShareOneFetch() throws Exception {
+        announce("v=STSv1; id=1");
+        serve(HttpsResponse.policy(ENFORCE).delayedBy(Duration.ofMillis(300)));
+        List<Thread> threads = new java.util.ArrayList<>();
+        List<StsLookup> lookups = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            threads.add(Thread.ofVirtual().start(() -> lookups.add(policies.policyFor(domain))));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(lookups).hasSize(8).allSatisfy(lookup -> assertThat(inForce(lookup).mode()).isEqualTo(StsMode.ENFORCE));
+        assertThat(fetches()).isEqualTo(1);
+    }
+
+    @Test
     void endToEndThroughTheDnsServer() {
         dns.zone("example.org").txt("_mta-sts." + domain, "v=STSv1; ", "id=e2e");
         serve(HttpsResponse.policy(ENFORCE));
