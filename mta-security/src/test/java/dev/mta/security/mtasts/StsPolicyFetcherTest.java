@@ -151,6 +151,13 @@ class StsPolicyFetcherTest {
     }
 
     @Test
+    void wildcardCertificateCoveringThePolicyHostIsAccepted() {
+        String domain = serve(HttpsResponse.policy(POLICY));
+        https.certificate("mta-sts." + domain, CERTIFICATES.leaf(ca, "*." + domain));
+        assertThat(fetcher.fetch(domain, "1")).isInstanceOf(FetchResult.Fetched.class);
+    }
+
+    @Test
     void certificateFromAnUntrustedCaIsWebPkiInvalid() {
         String domain = serve(HttpsResponse.policy(POLICY));
         CertifiedKey stranger = CERTIFICATES.ca("Unknown CA");

@@ -7,6 +7,7 @@ import dev.mta.testsupport.tls.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -103,6 +104,15 @@ class TestHttpsServerTest {
     void recordsRequestsWithSniAndHost() throws Exception {
         get("a.example", "A.Example", "/recorded");
         assertThat(server.requests()).contains(new ReceivedRequest(Optional.of("a.example"), "a.example", "GET", "/recorded"));
+    }
+
+    @Test
+    void bindsToAnotherLoopbackAddress() throws Exception {
+        try (TestHttpsServer other = TestHttpsServer.start(InetAddress.getByName("127.0.0.2"),
+                CERTIFICATES.leaf(ca, "other.example"))) {
+            assertThat(other.ipAddress()).isEqualTo("127.0.0.2");
+            assertThat(other.port()).isPositive();
+        }
     }
 
     @Test
