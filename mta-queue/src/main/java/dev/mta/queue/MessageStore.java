@@ -87,6 +87,9 @@ public interface MessageStore extends AutoCloseable {
      */
     int flush(Optional<QueueId> message, Instant now) throws StoreException;
 
+    /** Small durable records beside the queue: MTA-STS policies, TLS-RPT counts. */
+    KeyedRecords records();
+
     @Override
     void close();
 }

@@ -219,7 +219,7 @@ public final class MessageDelivery {
 
     private static boolean authenticates(HopPolicy security) {
         return security instanceof HopPolicy.Dane || security instanceof HopPolicy.Verified
-                || security instanceof HopPolicy.Pinned;
+                || security instanceof HopPolicy.Pinned || security instanceof HopPolicy.Sts;
     }
 
     private static String describe(HopPolicy security) {

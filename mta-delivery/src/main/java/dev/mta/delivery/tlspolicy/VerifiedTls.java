@@ -17,7 +17,12 @@ import javax.net.ssl.X509TrustManager;
  * one of the names; a name written {@code .example.com} accepts any subdomain (Postfix's match
  * syntax). STARTTLS mandatory, no clear-text retry.
  */
-public record VerifiedTls(Set<String> names, X509TrustManager trust) implements TlsPolicy {
+public record VerifiedTls(Set<String> names, X509TrustManager trust, String label) implements TlsPolicy {
+
+    /** The verify and secure levels; the log line says {@code verified}. */
+    public VerifiedTls(Set<String> names, X509TrustManager trust) {
+        this(names, trust, "verified");
+    }
 
     @Override
     public StartTls startTls() {
@@ -40,13 +45,13 @@ public record VerifiedTls(Set<String> names, X509TrustManager trust) implements 
                 }
             }
             if (!exact.isEmpty() && CertificateNames.firstMatch(leaf, exact).isPresent()) {
-                return PeerVerdict.authenticated("verified");
+                return PeerVerdict.authenticated(label);
             }
             for (String presented : CertificateNames.presented(leaf)) {
                 String lower = presented.toLowerCase(Locale.ROOT);
                 for (String name : names) {
                     if (name.startsWith(".") && lower.endsWith(name.toLowerCase(Locale.ROOT))) {
-                        return PeerVerdict.authenticated("verified");
+                        return PeerVerdict.authenticated(label);
                     }
                 }
             }
@@ -63,6 +68,6 @@ public record VerifiedTls(Set<String> names, X509TrustManager trust) implements 
 
     @Override
     public String toString() {
-        return "verify" + names;
+        return label + names;
     }
 }

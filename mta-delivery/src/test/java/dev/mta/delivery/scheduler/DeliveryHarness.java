@@ -66,6 +66,7 @@ final class DeliveryHarness implements AutoCloseable {
     final String mx2Address;
     final String senderMxAddress;
     final DnsjavaResolver resolver;
+    private dev.mta.security.mtasts.StsPolicyFetcher stsFetcher;
 
     private DeliveryHarness(Path directory, Builder builder) throws Exception {
         dns = builder.signed ? TestDnsServer.startSigned() : TestDnsServer.start();
@@ -103,13 +104,25 @@ final class DeliveryHarness implements AutoCloseable {
         MessageDelivery delivery = new MessageDelivery(
                 new Router(resolver, builder.routes.apply(this), self, port, new Random(7)),
                 new AddressResolver(resolver, List.of(AddressFamily.IPV4)), self, client,
-                new HopSecurity(resolver), builder.policies, new HopTlsPolicies(Clock.systemUTC(), builder.pkixTrust));
+                new HopSecurity(resolver, stsPolicies(builder, dnsSettings)), builder.policies, new HopTlsPolicies(Clock.systemUTC(), builder.pkixTrust));
         QueueLifetime lifetime = new QueueLifetime(Duration.ofDays(5), Duration.ofDays(2));
         Notifier notifier = new Notifier(store, new DsnComposer(DsnComposer.randomTokens()), HOSTNAME,
                 "postmaster@sender.example", builder.delayWarning, lifetime, clock);
         service = new DeliveryService(store, delivery, notifier,
                 new RetryPolicy(new RetrySchedule(Duration.ofMinutes(5), Duration.ofHours(1), 2.0), lifetime),
                 new DeliveryLimits(builder.maxConnections, builder.maxPerDestination, Duration.ofHours(1), Duration.ofSeconds(1)), clock, "test-worker");
+    }
+
+    /** MTA-STS against the builder's HTTPS policy server, trusting its CA, on its test port. */
+    private Optional<dev.mta.security.mtasts.StsPolicies> stsPolicies(Builder builder, DnsSettings dnsSettings) {
+        if (builder.stsServer == null) {
+            return Optional.empty();
+        }
+        stsFetcher = new dev.mta.security.mtasts.StsPolicyFetcher(dev.mta.security.mtasts.StsFetchSettings.defaults()
+                .withPort(builder.stsServer.port()).withExtraCaFiles(List.of(builder.stsCaFile))
+                .withTimeout(Duration.ofSeconds(3)), resolver, Clock.systemUTC());
+        return Optional.of(new dev.mta.security.mtasts.StsPolicies(
+                dev.mta.security.mtasts.DnsjavaTxtLookup.create(dnsSettings), stsFetcher, builder.stsStore, clock));
     }
 
     static Builder builder() {
@@ -165,6 +178,9 @@ final class DeliveryHarness implements AutoCloseable {
     public void close() {
         service.close();
         client.close();
+        if (stsFetcher != null) {
+            stsFetcher.close();
+        }
         store.close();
         sinks.forEach(SmtpSinkServer::close);
         dns.close();
@@ -177,6 +193,9 @@ final class DeliveryHarness implements AutoCloseable {
         Duration delayWarning = Duration.ofHours(4);
         int maxConnections = 10;
         boolean signed;
+        dev.mta.testsupport.https.TestHttpsServer stsServer;
+        Path stsCaFile;
+        dev.mta.security.mtasts.StsPolicyStore stsStore = new dev.mta.security.mtasts.InMemoryStsPolicyStore();
         Duration reuseIdleTime = Duration.ZERO;
         DomainTable<DestinationPolicy> policies = DomainTable.empty();
         javax.net.ssl.X509TrustManager pkixTrust = systemTrust();
@@ -211,6 +230,14 @@ final class DeliveryHarness implements AutoCloseable {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        /** MTA-STS policies served by {@code server}, whose certificates {@code caFile} vouches for. */
+        Builder mtaSts(dev.mta.testsupport.https.TestHttpsServer server, Path caFile, dev.mta.security.mtasts.StsPolicyStore store) {
+            this.stsServer = server;
+            this.stsCaFile = caFile;
+            this.stsStore = store;
+            return this;
         }
 
         /** Zones signed under a test root whose anchor the relay validates from (DNSSEC, DANE). */

@@ -295,7 +295,7 @@ public final class H2MessageStore implements MessageStore {
         return due;
     }
 
-    /** Small durable records beside the queue: MTA-STS policies, TLS-RPT counts. */
+    @Override
     public KeyedRecords records() {
         return new H2KeyedRecords(this);
     }

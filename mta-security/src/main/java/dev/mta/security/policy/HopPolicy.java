@@ -52,6 +52,17 @@ public sealed interface HopPolicy {
         }
     }
 
+    /**
+     * An MTA-STS policy in enforce mode covers the host (RFC 8461 4.2): TLS mandatory, a PKIX
+     * certificate valid for the MX host name.
+     */
+    record Sts(String mxHost, String policyDomain) implements HopPolicy {
+        public Sts {
+            Objects.requireNonNull(mxHost, "mxHost");
+            Objects.requireNonNull(policyDomain, "policyDomain");
+        }
+    }
+
     /** The certificate or its key must have one of these digests (level fingerprint). */
     record Pinned(List<Fingerprint> fingerprints) implements HopPolicy {
         public Pinned {

@@ -7,6 +7,9 @@ import dev.mta.security.dns.DnsResolver;
 import dev.mta.security.dns.DnsResult;
 import dev.mta.security.dns.DnsSecurity;
 import dev.mta.security.dns.TlsaRecord;
+import dev.mta.security.mtasts.StsMode;
+import dev.mta.security.mtasts.StsPolicies;
+import dev.mta.security.mtasts.StsPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +24,17 @@ import java.util.Set;
  */
 public final class HopSecurity {
     private final DnsResolver dns;
+    private final Optional<StsPolicies> sts;
 
+    /** Without MTA-STS. */
     public HopSecurity(DnsResolver dns) {
+        this(dns, Optional.empty());
+    }
+
+    /** @param sts the MTA-STS policies of destinations (RFC 8461), consulted where DANE does not apply */
+    public HopSecurity(DnsResolver dns, Optional<StsPolicies> sts) {
         this.dns = Objects.requireNonNull(dns, "dns");
+        this.sts = Objects.requireNonNull(sts, "sts");
     }
 
     /**
@@ -48,9 +59,31 @@ public final class HopSecurity {
             case SECURE -> new HopPolicy.Verified(policy.match().isEmpty()
                     ? Set.of(lower(nextHop), "." + lower(nextHop)) : Set.copyOf(policy.match()));
             case FINGERPRINT -> new HopPolicy.Pinned(policy.fingerprints());
-            case DANE, DANE_ONLY -> dane(policy.level() == TlsLevel.DANE_ONLY, nextHop, host, mxSecurity, addressSecurity,
-                    canonicalHost, port);
+            case DANE -> withSts(dane(false, nextHop, host, mxSecurity, addressSecurity, canonicalHost, port),
+                    nextHop, host, mxSecurity.isPresent());
+            case DANE_ONLY -> dane(true, nextHop, host, mxSecurity, addressSecurity, canonicalHost, port);
         };
+    }
+
+    /**
+     * RFC 8461 2: where DANE applies (usable or unusable TLSA records, or a failed TLSA lookup)
+     * it decides; otherwise an MTA-STS policy in enforce mode makes TLS mandatory with a PKIX
+     * certificate for the MX host, and an MX host the policy does not list is not used (4.1).
+     * Testing mode changes nothing here (it is reported). Only MX-routed mail is covered.
+     */
+    private HopPolicy withSts(HopPolicy dane, String nextHop, String host, boolean viaMx) {
+        if (!(dane instanceof HopPolicy.Opportunistic) || !viaMx || sts.isEmpty()) {
+            return dane;
+        }
+        Optional<StsPolicy> policy = sts.get().policyFor(lower(nextHop)).protection();
+        if (policy.isEmpty() || policy.get().mode() != StsMode.ENFORCE) {
+            return dane;
+        }
+        if (!policy.get().permits(lower(host))) {
+            return new HopPolicy.Skip("the MTA-STS policy of " + lower(nextHop) + " does not list " + lower(host)
+                    + " (mx " + policy.get().mx() + ")");
+        }
+        return new HopPolicy.Sts(lower(host), lower(nextHop));
     }
 
     private HopPolicy dane(boolean mandatory, String nextHop, String host, Optional<DnsSecurity> mxSecurity,

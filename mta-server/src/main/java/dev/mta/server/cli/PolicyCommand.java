@@ -65,13 +65,13 @@ final class PolicyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         HopComponents hops;
         try {
-            hops = HopComponents.create(relay, Clock.systemUTC(), List.of());
+            hops = HopComponents.create(relay, Clock.systemUTC(), List.of(), new dev.mta.security.mtasts.InMemoryStsPolicyStore());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandFailure(ExitCodes.CONFIG, "cannot set up DNS and TLS: " + e.getMessage());
         }
         String name = domain.toLowerCase(Locale.ROOT);
         out.println("domain " + name + " (dnssec " + relay.delivery().dnssec().configValue() + ")");
-        try (SmtpClient client = hops.newClient()) {
+        try (hops; SmtpClient client = hops.newClient()) {
             MessageDelivery delivery = hops.messageDelivery(client);
             RouteResult route = hops.router().route(name);
             switch (route) {
@@ -169,6 +169,7 @@ final class PolicyCommand implements Callable<Integer> {
                     + " TLSA record(s); SNI " + dane.baseDomain() + "; names " + dane.referenceIdentifiers() + ")";
             case HopPolicy.Verified verified -> "verify (PKIX, names " + verified.names() + ")";
             case HopPolicy.Pinned pinned -> "fingerprint (" + pinned.fingerprints().size() + " pinned digest(s))";
+            case HopPolicy.Sts sts -> "sts (MTA-STS enforce of " + sts.policyDomain() + ": TLS mandatory, PKIX for " + sts.mxHost() + ")";
             case HopPolicy.Skip skip -> "skipped: " + skip.reason();
         };
     }

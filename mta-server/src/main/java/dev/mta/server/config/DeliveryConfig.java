@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param dnssec          validate in process, trust a loopback resolver's AD bit, or off
  * @param trustAnchors    the anchors file, for validate
  * @param tlsCaFile       CAs for the verify and secure levels; empty: the JDK's
+ * @param mtaSts          honour MTA-STS policies (RFC 8461)
  * @param port            the port of the next hop, unless a route names another
  * @param addressFamilies IP versions used, preferred first
  * @param tlsPolicies     the operator's TLS level per next-hop destination ({@code *}: the default, else dane)
@@ -34,6 +35,7 @@ public record DeliveryConfig(
         DnssecMode dnssec,
         Optional<Path> trustAnchors,
         Optional<Path> tlsCaFile,
+        boolean mtaSts,
         int port,
         List<AddressFamily> addressFamilies,
         Timeouts timeouts,

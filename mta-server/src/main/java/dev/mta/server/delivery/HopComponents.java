@@ -12,7 +12,13 @@ import dev.mta.delivery.tlspolicy.TrustStores;
 import dev.mta.security.dns.DnsResolver;
 import dev.mta.security.dns.DnsSettings;
 import dev.mta.security.dns.DnsjavaResolver;
+import dev.mta.security.mtasts.DnsjavaTxtLookup;
+import dev.mta.security.mtasts.StsFetchSettings;
+import dev.mta.security.mtasts.StsPolicies;
+import dev.mta.security.mtasts.StsPolicyFetcher;
+import dev.mta.security.mtasts.StsPolicyStore;
 import dev.mta.security.policy.HopSecurity;
+import java.util.Optional;
 import dev.mta.server.config.DeliveryConfig;
 import dev.mta.server.config.RelayConfig;
 import java.io.IOException;
@@ -29,16 +35,19 @@ import java.util.Set;
  * so the diagnosis says exactly what delivery would do.
  */
 public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity self, Router router,
-        AddressResolver addresses, HopSecurity hopSecurity, HopTlsPolicies tlsPolicies) {
+        AddressResolver addresses, HopSecurity hopSecurity, HopTlsPolicies tlsPolicies,
+        Optional<StsPolicies> stsPolicies, Optional<StsPolicyFetcher> stsFetcher) implements AutoCloseable {
 
     /**
      * @throws IllegalArgumentException for unusable trust anchors
      * @throws IllegalStateException    without any DNS server, or with an unreadable CA file
      */
-    public static HopComponents create(RelayConfig config, Clock clock, List<InetSocketAddress> listening) {
+    public static HopComponents create(RelayConfig config, Clock clock, List<InetSocketAddress> listening,
+            StsPolicyStore stsStore) {
         DeliveryConfig delivery = config.delivery();
-        DnsResolver dns = DnsjavaResolver.create(new DnsSettings(delivery.dnsServers(), delivery.dnsTimeout(),
-                delivery.dnsAttempts(), delivery.dnssec(), delivery.trustAnchors()));
+        DnsSettings dnsSettings = new DnsSettings(delivery.dnsServers(), delivery.dnsTimeout(),
+                delivery.dnsAttempts(), delivery.dnssec(), delivery.trustAnchors());
+        DnsResolver dns = DnsjavaResolver.create(dnsSettings);
         SelfIdentity self = new SelfIdentity(Set.of(config.hostname()), listening);
         Router router = new Router(dns, delivery.routes(), self, delivery.port(), new SecureRandom());
         AddressResolver addresses = new AddressResolver(dns, delivery.addressFamilies());
@@ -48,7 +57,19 @@ public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity se
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot load the CAs for verified TLS: " + e.getMessage(), e);
         }
-        return new HopComponents(config, dns, self, router, addresses, new HopSecurity(dns), tlsPolicies);
+        Optional<StsPolicyFetcher> fetcher = Optional.empty();
+        Optional<StsPolicies> sts = Optional.empty();
+        if (delivery.mtaSts()) {
+            fetcher = Optional.of(new StsPolicyFetcher(StsFetchSettings.defaults()
+                    .withExtraCaFiles(delivery.tlsCaFile().stream().toList()), dns, clock));
+            sts = Optional.of(new StsPolicies(DnsjavaTxtLookup.create(dnsSettings), fetcher.get(), stsStore, clock));
+        }
+        return new HopComponents(config, dns, self, router, addresses, new HopSecurity(dns, sts), tlsPolicies, sts, fetcher);
+    }
+
+    @Override
+    public void close() {
+        stsFetcher.ifPresent(StsPolicyFetcher::close);
     }
 
     /** The SMTP client as the configuration sets it up. */

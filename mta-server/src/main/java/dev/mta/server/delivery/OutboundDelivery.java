@@ -47,16 +47,20 @@ public final class OutboundDelivery implements AutoCloseable {
 
     private final SmtpClient client;
     private final DeliveryService service;
+    private final HopComponents hops;
+    private final java.util.concurrent.ScheduledExecutorService refresher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("mta-sts-refresh").factory());
 
-    private OutboundDelivery(SmtpClient client, DeliveryService service) {
+    private OutboundDelivery(SmtpClient client, DeliveryService service, HopComponents hops) {
         this.client = client;
         this.service = service;
+        this.hops = hops;
     }
 
     /** Builds the delivery side; {@link #start()} sets it going. */
     public static OutboundDelivery create(RelayConfig config, MessageStore store, Clock clock, List<InetSocketAddress> listening) {
         DeliveryConfig delivery = config.delivery();
-        HopComponents hops = HopComponents.create(config, clock, listening);
+        HopComponents hops = HopComponents.create(config, clock, listening, new StoredStsPolicies(store.records()));
         SmtpClient client = hops.newClient();
         DeliveryConfig.Timeouts t = delivery.timeouts();
         QueueLifetime lifetime = new QueueLifetime(delivery.queueLifetime(), delivery.noticeLifetime());
@@ -68,7 +72,7 @@ public final class OutboundDelivery implements AutoCloseable {
         MessageDelivery messageDelivery = hops.messageDelivery(client);
         DeliveryService service = new DeliveryService(store, messageDelivery,
                 notifier, retry, limits, clock, config.hostname() + "/" + ProcessHandle.current().pid());
-        return new OutboundDelivery(client, service);
+        return new OutboundDelivery(client, service, hops);
     }
 
     /**
@@ -85,6 +89,16 @@ public final class OutboundDelivery implements AutoCloseable {
 
     public void start() {
         service.start();
+        // RFC 8461 5.1: refresh cached policies before they expire, so a domain whose policy
+        // server is briefly down keeps its protection.
+        hops.stsPolicies().ifPresent(sts -> refresher.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        sts.refreshDueBefore(java.time.Instant.now().plus(Duration.ofDays(1)));
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(OutboundDelivery.class).warn("MTA-STS refresh failed: {}", e.toString());
+                    }
+                }, 1, 60, java.util.concurrent.TimeUnit.MINUTES));
     }
 
     public DeliveryService service() {
@@ -99,9 +113,11 @@ public final class OutboundDelivery implements AutoCloseable {
     @Override
     public void close() {
         try {
+            refresher.shutdownNow();
             service.close();
         } finally {
             client.close();
+            hops.close();
         }
     }
 }

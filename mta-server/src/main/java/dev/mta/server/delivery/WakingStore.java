@@ -105,6 +105,11 @@ public final class WakingStore implements MessageStore {
     }
 
     @Override
+    public dev.mta.queue.KeyedRecords records() {
+        return store.records();
+    }
+
+    @Override
     public void close() {
         store.close();
     }
