@@ -71,6 +71,15 @@ final class PolicyCommand implements Callable<Integer> {
         }
         String name = domain.toLowerCase(Locale.ROOT);
         out.println("domain " + name + " (dnssec " + relay.delivery().dnssec().configValue() + ")");
+        hops.stsPolicies().ifPresent(sts -> out.println("  MTA-STS: " + switch (sts.policyFor(name)) {
+            case dev.mta.security.mtasts.StsLookup.InForce inForce -> "mode " + inForce.policy().mode().token()
+                    + ", mx " + inForce.policy().mx() + ", id " + inForce.policy().id() + ", fetched "
+                    + inForce.policy().fetchedAt() + ", expires " + inForce.policy().expiresAt()
+                    + inForce.refreshFailure().map(f -> "; refresh failed: " + f.reason()).orElse("");
+            case dev.mta.security.mtasts.StsLookup.NoPolicy none -> "no policy (" + none.reason() + ")";
+            case dev.mta.security.mtasts.StsLookup.Unavailable unavailable -> "policy published but not fetched: "
+                    + unavailable.failure().reason();
+        }));
         try (hops; SmtpClient client = hops.newClient()) {
             MessageDelivery delivery = hops.messageDelivery(client);
             RouteResult route = hops.router().route(name);

@@ -73,6 +73,7 @@ class PolicyCommandTest {
         CliTest.Result result = policy("secure.example", "--probe");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out())
+                .contains("MTA-STS: no policy")
                 .contains("MX 10 mx.secure.example:" + mx.port() + "  (MX answer secure)")
                 .contains("policy dane")
                 .contains("addresses [127.0.0.2] (secure)")
