@@ -54,6 +54,7 @@ public final class MessageDelivery {
     private final HopSecurity hopSecurity;
     private final DomainTable<DestinationPolicy> policies;
     private final HopTlsPolicies tlsPolicies;
+    private final boolean honourTlsRequiredNo;
 
     /**
      * @param policies the operator's TLS policy per next-hop destination; without an entry
@@ -61,6 +62,13 @@ public final class MessageDelivery {
      */
     public MessageDelivery(Router router, AddressResolver addresses, SelfIdentity self, SmtpClient client,
             HopSecurity hopSecurity, DomainTable<DestinationPolicy> policies, HopTlsPolicies tlsPolicies) {
+        this(router, addresses, self, client, hopSecurity, policies, tlsPolicies, true);
+    }
+
+    /** @param honourTlsRequiredNo whether {@code TLS-Required: No} (RFC 8689 5) relaxes DANE and MTA-STS */
+    public MessageDelivery(Router router, AddressResolver addresses, SelfIdentity self, SmtpClient client,
+            HopSecurity hopSecurity, DomainTable<DestinationPolicy> policies, HopTlsPolicies tlsPolicies,
+            boolean honourTlsRequiredNo) {
         this.router = Objects.requireNonNull(router, "router");
         this.addresses = Objects.requireNonNull(addresses, "addresses");
         this.self = Objects.requireNonNull(self, "self");
@@ -68,6 +76,7 @@ public final class MessageDelivery {
         this.hopSecurity = Objects.requireNonNull(hopSecurity, "hopSecurity");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.tlsPolicies = Objects.requireNonNull(tlsPolicies, "tlsPolicies");
+        this.honourTlsRequiredNo = honourTlsRequiredNo;
     }
 
     /**
@@ -87,6 +96,8 @@ public final class MessageDelivery {
     private List<AttemptResult> overHosts(Envelope envelope, String domain, List<NextHop> hosts,
             List<ClaimedRecipient> recipients, long size, BodySource body) throws InterruptedException {
         OutboundMessage message = outbound(envelope, recipients, size, body);
+        // RFC 8689 5: never together with REQUIRETLS, which asks the opposite.
+        boolean tlsOptional = honourTlsRequiredNo && !envelope.requireTls() && TlsRequiredHeader.saysNo(body);
         HopVerdict.TryNextHost last = null;
         Via lastVia = Via.NONE;
         List<String> notFound = new ArrayList<>();
@@ -108,6 +119,14 @@ public final class MessageDelivery {
             }
             HostAddresses.Found resolved = (HostAddresses.Found) found;
             HopPolicy security = hopPolicy(domain, next, resolved);
+            if (tlsOptional && policyFor(domain, next).level() == dev.mta.security.policy.TlsLevel.DANE
+                    && !(security instanceof HopPolicy.Opportunistic)) {
+                // The destination's policy (DANE, MTA-STS) would refuse or demand; the sender said
+                // TLS is not required: opportunistic TLS, as RFC 8689 5 allows.
+                LOG.info("id={} host={}: TLS-Required: No, {} relaxed to opportunistic TLS",
+                        recipients.getFirst().ref().message(), next.host(), security.getClass().getSimpleName().toLowerCase(Locale.ROOT));
+                security = new HopPolicy.Opportunistic();
+            }
             if (security instanceof HopPolicy.Skip skip) {
                 // RFC 7672 2.2: this host is not used; the next one may be.
                 last = new HopVerdict.TryNextHost(Diagnosis.local("4.7.5", "skipped " + next.host() + ": " + skip.reason()), false);

@@ -524,6 +524,34 @@ class DaneScenarioTest {
         }
     }
 
+    // --- TLS-Required: No (RFC 8689 5) ---
+
+    private static final String TLS_NOT_REQUIRED = "Subject: report\r\nTLS-Required:\r\n No\r\n\r\nAbout your TLS.\r\n";
+
+    @Test
+    void tlsRequiredNoLetsMailThroughWhereDaneWouldRefuse() throws Exception {
+        try (DeliveryHarness relay = lab().start(dir)) {
+            withSolo(relay);
+            tlsa(relay, "example.org", "mx1.example.org", eeSpki(mx2Key));
+            relay.queue("alice@sender.example", List.of(dev.mta.queue.EnvelopeRecipient.of("bob@solo.example")), TLS_NOT_REQUIRED);
+            relay.pass();
+            assertThat(relay.mx1().awaitMessages(1, WAIT)).hasSize(1);
+            assertThat(attemptLine("bob@solo.example")).contains("tls=encrypted:");
+        }
+    }
+
+    @Test
+    void tlsRequiredNoIsIgnoredWhenTheOperatorSaysSo() throws Exception {
+        try (DeliveryHarness relay = lab().honourTlsRequiredNo(false).start(dir)) {
+            withSolo(relay);
+            tlsa(relay, "example.org", "mx1.example.org", eeSpki(mx2Key));
+            QueueId id = relay.queue("alice@sender.example", List.of(dev.mta.queue.EnvelopeRecipient.of("bob@solo.example")),
+                    TLS_NOT_REQUIRED);
+            relay.pass();
+            assertDeferred(relay.store.find(id).orElseThrow().recipients().getFirst(), "DANE failed");
+        }
+    }
+
     private static byte[] sha256(byte[] data) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(data);
     }

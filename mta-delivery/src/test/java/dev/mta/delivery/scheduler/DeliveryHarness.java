@@ -104,7 +104,8 @@ final class DeliveryHarness implements AutoCloseable {
         MessageDelivery delivery = new MessageDelivery(
                 new Router(resolver, builder.routes.apply(this), self, port, new Random(7)),
                 new AddressResolver(resolver, List.of(AddressFamily.IPV4)), self, client,
-                new HopSecurity(resolver, stsPolicies(builder, dnsSettings)), builder.policies, new HopTlsPolicies(Clock.systemUTC(), builder.pkixTrust));
+                new HopSecurity(resolver, stsPolicies(builder, dnsSettings)), builder.policies, new HopTlsPolicies(Clock.systemUTC(), builder.pkixTrust),
+                builder.honourTlsRequiredNo);
         QueueLifetime lifetime = new QueueLifetime(Duration.ofDays(5), Duration.ofDays(2));
         Notifier notifier = new Notifier(store, new DsnComposer(DsnComposer.randomTokens()), HOSTNAME,
                 "postmaster@sender.example", builder.delayWarning, lifetime, clock);
@@ -193,6 +194,7 @@ final class DeliveryHarness implements AutoCloseable {
         Duration delayWarning = Duration.ofHours(4);
         int maxConnections = 10;
         boolean signed;
+        boolean honourTlsRequiredNo = true;
         dev.mta.testsupport.https.TestHttpsServer stsServer;
         Path stsCaFile;
         dev.mta.security.mtasts.StsPolicyStore stsStore = new dev.mta.security.mtasts.InMemoryStsPolicyStore();
@@ -249,6 +251,11 @@ final class DeliveryHarness implements AutoCloseable {
         /** Keep sessions for reuse (default: none, so each message opens its own connection). */
         Builder reuseIdleTime(Duration idle) {
             this.reuseIdleTime = idle;
+            return this;
+        }
+
+        Builder honourTlsRequiredNo(boolean honour) {
+            this.honourTlsRequiredNo = honour;
             return this;
         }
 

@@ -192,7 +192,7 @@ final class ConfigReader {
             }
         }
         return new DeliveryConfig(bool("delivery.enabled"), dnsServers, positiveDuration("delivery.dns-timeout"), dnsAttempts,
-                dnssec, trustAnchors, optionalFile("delivery.tls-ca-file"), bool("delivery.mta-sts"), port, families,
+                dnssec, trustAnchors, optionalFile("delivery.tls-ca-file"), bool("delivery.mta-sts"), bool("delivery.honour-tls-required-no"), port, families,
                 timeouts, positiveDuration("delivery.connection-reuse-time"), perConnection, maxConnections,
                 perDestination, retryFirst, retryMax, queueLifetime, noticeLifetime, delayWarning, postmaster, routes(),
                 tlsPolicies());

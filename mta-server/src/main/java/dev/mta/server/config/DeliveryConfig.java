@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param trustAnchors    the anchors file, for validate
  * @param tlsCaFile       CAs for the verify and secure levels; empty: the JDK's
  * @param mtaSts          honour MTA-STS policies (RFC 8461)
+ * @param honourTlsRequiredNo whether "TLS-Required: No" (RFC 8689 5) relaxes DANE and MTA-STS
  * @param port            the port of the next hop, unless a route names another
  * @param addressFamilies IP versions used, preferred first
  * @param tlsPolicies     the operator's TLS level per next-hop destination ({@code *}: the default, else dane)
@@ -36,6 +37,7 @@ public record DeliveryConfig(
         Optional<Path> trustAnchors,
         Optional<Path> tlsCaFile,
         boolean mtaSts,
+        boolean honourTlsRequiredNo,
         int port,
         List<AddressFamily> addressFamilies,
         Timeouts timeouts,

@@ -84,6 +84,7 @@ public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity se
     }
 
     public MessageDelivery messageDelivery(SmtpClient client) {
-        return new MessageDelivery(router, addresses, self, client, hopSecurity, config.delivery().tlsPolicies(), tlsPolicies);
+        return new MessageDelivery(router, addresses, self, client, hopSecurity, config.delivery().tlsPolicies(), tlsPolicies,
+                config.delivery().honourTlsRequiredNo());
     }
 }
