@@ -1,5 +1,6 @@
 package dev.mta.delivery.scheduler;
 
+import dev.mta.testsupport.time.TestClock;
 import dev.mta.delivery.attempt.MessageDelivery;
 import dev.mta.delivery.dsn.DsnComposer;
 import dev.mta.delivery.notice.Notifier;
@@ -55,7 +56,7 @@ final class DeliveryHarness implements AutoCloseable {
     static final String HOSTNAME = "relay.test";
     private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger();
 
-    final MutableClock clock = new MutableClock(START);
+    final TestClock clock = new TestClock(START);
     final TestDnsServer dns;
     final MessageStore store;
     final int port;

@@ -1,5 +1,6 @@
 package dev.mta.security.dns;
 
+import dev.mta.testsupport.time.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mta.testsupport.dns.TestDnsServer;

@@ -1,5 +1,6 @@
 package dev.mta.security.mtasts;
 
+import dev.mta.testsupport.time.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mta.security.dns.DnsResult;

@@ -1,5 +1,6 @@
 package dev.mta.security.tlsrpt;
 
+import dev.mta.testsupport.time.TestClock;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;

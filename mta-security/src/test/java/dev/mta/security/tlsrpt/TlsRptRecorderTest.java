@@ -1,5 +1,6 @@
 package dev.mta.security.tlsrpt;
 
+import dev.mta.testsupport.time.TestClock;
 import static dev.mta.security.tlsrpt.DayOfSessions.BACKUP_NO_STARTTLS;
 import static dev.mta.security.tlsrpt.DayOfSessions.DOMAIN;
 import static dev.mta.security.tlsrpt.DayOfSessions.DURING_THE_DAY;

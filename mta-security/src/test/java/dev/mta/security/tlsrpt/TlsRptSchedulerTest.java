@@ -1,5 +1,6 @@
 package dev.mta.security.tlsrpt;
 
+import dev.mta.testsupport.time.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
