@@ -96,8 +96,10 @@ public final class MessageDelivery {
     private List<AttemptResult> overHosts(Envelope envelope, String domain, List<NextHop> hosts,
             List<ClaimedRecipient> recipients, long size, BodySource body) throws InterruptedException {
         OutboundMessage message = outbound(envelope, recipients, size, body);
-        // RFC 8689 5: never together with REQUIRETLS, which asks the opposite.
-        boolean tlsOptional = honourTlsRequiredNo && !envelope.requireTls() && TlsRequiredHeader.saysNo(body);
+        // RFC 8689 5: never together with REQUIRETLS, which asks the opposite. The header is read
+        // only when a host's policy would be relaxed by it, and then once per attempt.
+        boolean mayRelax = honourTlsRequiredNo && !envelope.requireTls();
+        Boolean tlsOptional = null;
         HopVerdict.TryNextHost last = null;
         Via lastVia = Via.NONE;
         List<String> notFound = new ArrayList<>();
@@ -119,8 +121,12 @@ public final class MessageDelivery {
             }
             HostAddresses.Found resolved = (HostAddresses.Found) found;
             HopPolicy security = hopPolicy(domain, next, resolved);
-            if (tlsOptional && policyFor(domain, next).level() == dev.mta.security.policy.TlsLevel.DANE
-                    && !(security instanceof HopPolicy.Opportunistic)) {
+            boolean relaxable = mayRelax && !(security instanceof HopPolicy.Opportunistic)
+                    && policyFor(domain, next).level() == dev.mta.security.policy.TlsLevel.DANE;
+            if (relaxable && tlsOptional == null) {
+                tlsOptional = TlsRequiredHeader.saysNo(body);
+            }
+            if (relaxable && tlsOptional) {
                 // The destination's policy (DANE, MTA-STS) would refuse or demand; the sender said
                 // TLS is not required: opportunistic TLS, as RFC 8689 5 allows.
                 LOG.info("id={} host={}: TLS-Required: No, {} relaxed to opportunistic TLS",
