@@ -17,6 +17,8 @@ import dev.mta.delivery.smtpclient.SmtpClient;
 import dev.mta.delivery.smtpclient.SmtpReply;
 import dev.mta.delivery.smtpclient.TlsPolicy;
 import dev.mta.delivery.tlspolicy.HopTlsPolicies;
+import dev.mta.delivery.tlsreport.TlsSessionReporter;
+import dev.mta.security.mtasts.StsLookup;
 import dev.mta.security.dns.DnsSecurity;
 import dev.mta.security.policy.DestinationPolicy;
 import dev.mta.security.policy.DomainTable;
@@ -35,6 +37,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -55,6 +58,7 @@ public final class MessageDelivery {
     private final DomainTable<DestinationPolicy> policies;
     private final HopTlsPolicies tlsPolicies;
     private final boolean honourTlsRequiredNo;
+    private final TlsSessionReporter tlsReports;
 
     /**
      * @param policies the operator's TLS policy per next-hop destination; without an entry
@@ -62,13 +66,16 @@ public final class MessageDelivery {
      */
     public MessageDelivery(Router router, AddressResolver addresses, SelfIdentity self, SmtpClient client,
             HopSecurity hopSecurity, DomainTable<DestinationPolicy> policies, HopTlsPolicies tlsPolicies) {
-        this(router, addresses, self, client, hopSecurity, policies, tlsPolicies, true);
+        this(router, addresses, self, client, hopSecurity, policies, tlsPolicies, true, TlsSessionReporter.off());
     }
 
-    /** @param honourTlsRequiredNo whether {@code TLS-Required: No} (RFC 8689 5) relaxes DANE and MTA-STS */
+    /**
+     * @param honourTlsRequiredNo whether {@code TLS-Required: No} (RFC 8689 5) relaxes DANE and MTA-STS
+     * @param tlsReports          where each session's TLS outcome is counted (RFC 8460)
+     */
     public MessageDelivery(Router router, AddressResolver addresses, SelfIdentity self, SmtpClient client,
             HopSecurity hopSecurity, DomainTable<DestinationPolicy> policies, HopTlsPolicies tlsPolicies,
-            boolean honourTlsRequiredNo) {
+            boolean honourTlsRequiredNo, TlsSessionReporter tlsReports) {
         this.router = Objects.requireNonNull(router, "router");
         this.addresses = Objects.requireNonNull(addresses, "addresses");
         this.self = Objects.requireNonNull(self, "self");
@@ -77,6 +84,7 @@ public final class MessageDelivery {
         this.policies = Objects.requireNonNull(policies, "policies");
         this.tlsPolicies = Objects.requireNonNull(tlsPolicies, "tlsPolicies");
         this.honourTlsRequiredNo = honourTlsRequiredNo;
+        this.tlsReports = Objects.requireNonNull(tlsReports, "tlsReports");
     }
 
     /**
@@ -105,7 +113,10 @@ public final class MessageDelivery {
         List<String> notFound = new ArrayList<>();
         List<String> lookupFailures = new ArrayList<>();
         boolean onlySelf = true;
+        // RFC 8460: the destination's MTA-STS state, looked up once per attempt and only for reports.
+        Supplier<Optional<StsLookup>> sts = memoized(() -> hopSecurity.stsFor(domain));
         for (NextHop next : hosts) {
+            boolean reported = tlsReports.enabled() && next.route().isEmpty();
             HostAddresses found = addresses.resolve(next.host());
             switch (found) {
                 case HostAddresses.NotFound missing -> {
@@ -122,6 +133,7 @@ public final class MessageDelivery {
             HostAddresses.Found resolved = (HostAddresses.Found) found;
             HopPolicy security = hopPolicy(domain, next, resolved);
             boolean relaxable = mayRelax && !(security instanceof HopPolicy.Opportunistic)
+                    && !(security instanceof HopPolicy.StsTesting)
                     && policyFor(domain, next).level() == dev.mta.security.policy.TlsLevel.DANE;
             if (relaxable && tlsOptional == null) {
                 tlsOptional = TlsRequiredHeader.saysNo(body);
@@ -137,6 +149,9 @@ public final class MessageDelivery {
                 // RFC 7672 2.2: this host is not used; the next one may be.
                 last = new HopVerdict.TryNextHost(Diagnosis.local("4.7.5", "skipped " + next.host() + ": " + skip.reason()), false);
                 LOG.warn("id={} host={} skipped: {}", recipients.getFirst().ref().message(), next.host(), skip.reason());
+                if (reported) {
+                    tlsReports.skipped(domain, next.host(), skip, sts.get());
+                }
                 continue;
             }
             if (envelope.requireTls() && !authenticates(security)) {
@@ -155,6 +170,9 @@ public final class MessageDelivery {
                 onlySelf = false;
                 Hop hop = new Hop(next.host(), new InetSocketAddress(address, next.port()), tls, credentials(next.route()));
                 TransactionResult result = send(hop, message);
+                if (reported) {
+                    tlsReports.session(domain, security, sts.get(), result);
+                }
                 switch (result) {
                     case TransactionResult.Completed completed -> {
                         return perRecipient(recipients, completed);
@@ -199,6 +217,20 @@ public final class MessageDelivery {
         }
         return all(recipients, new DeliveryOutcome.Bounced(Diagnosis.local("5.4.6",
                 "mail for " + domain + " loops back to myself")), Via.NONE);
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
     }
 
     private TransactionResult send(Hop hop, OutboundMessage message) throws InterruptedException {
@@ -252,6 +284,7 @@ public final class MessageDelivery {
             case HopPolicy.Cleartext ignored -> "TLS is off for it";
             case HopPolicy.Opportunistic ignored -> "no DANE or authenticated TLS policy";
             case HopPolicy.Encrypted encrypted -> "TLS without authentication: " + encrypted.why();
+            case HopPolicy.StsTesting ignored -> "the MTA-STS policy is in testing mode, which authenticates nothing";
             case HopPolicy.Skip skip -> skip.reason();
             default -> "authenticated";
         };

@@ -1,6 +1,7 @@
 package dev.mta.delivery.smtpclient;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Why a connection or transaction failed as a whole. The client reports; the caller's classifier
@@ -35,10 +36,21 @@ public sealed interface DeliveryError {
         }
     }
 
-    /** The TLS handshake failed, or the policy's verifier rejected the server's certificate. */
-    record TlsFailed(String reason) implements DeliveryError {
+    /**
+     * The TLS handshake failed, or the policy's verifier rejected the server's certificate.
+     *
+     * @param problem what the verifier found wrong with the certificate; empty when the handshake
+     *                itself failed (an alert, no common cipher, a timeout)
+     */
+    record TlsFailed(String reason, Optional<CertificateProblem> problem) implements DeliveryError {
         public TlsFailed {
             Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(problem, "problem");
+        }
+
+        /** The handshake failed. */
+        public TlsFailed(String reason) {
+            this(reason, Optional.empty());
         }
     }
 

@@ -5,6 +5,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -147,13 +148,15 @@ final class SessionOpening implements SmtpConnection.Conversation {
         try {
             verdict = hop.tls().verifyPeer(chain, session);
         } catch (RuntimeException e) {
-            verdict = PeerVerdict.reject("the verifier failed: " + SmtpConnection.describe(e));
+            // A verifier that breaks has not vouched for the server.
+            verdict = PeerVerdict.reject("the verifier failed: " + SmtpConnection.describe(e), CertificateProblem.NOT_TRUSTED);
         }
         if (verdict instanceof PeerVerdict.Rejected rejected) {
-            refuse(Stage.STARTTLS, new DeliveryError.TlsFailed("certificate rejected: " + rejected.reason()));
+            refuse(Stage.STARTTLS, new DeliveryError.TlsFailed("certificate rejected: " + rejected.reason(),
+                    Optional.of(rejected.problem())));
             return;
         }
-        connection.peerAuthenticated(((PeerVerdict.Accepted) verdict).authentication());
+        connection.peerAccepted((PeerVerdict.Accepted) verdict);
         // RFC 3207 4.2: forget what the server said before TLS and ask again.
         connection.extensions(ServerExtensions.none());
         ehlo();

@@ -139,11 +139,25 @@ public final class SmtpClient implements AutoCloseable {
                     // RFC 7672 1.3: unauthenticated TLS may fall back to clear text, once, on a new connection.
                     log.info("{} TLS handshake failed ({}); trying once more without STARTTLS", hop,
                             refused.failure().error());
-                    yield sendOverNewConnection(hop, message, false);
+                    String handshakeFailure = refused.failure().error() instanceof DeliveryError.TlsFailed tls
+                            ? tls.reason() : refused.failure().error().toString();
+                    yield sendOverNewConnection(hop, message, false)
+                            .thenApply(result -> afterClearTextFallback(result, handshakeFailure));
                 }
                 yield CompletableFuture.completedFuture(refused.failure());
             }
         });
+    }
+
+    /** Marks the retry's session, so a TLS report counts the failed negotiation (RFC 8460 4.3.1). */
+    private static TransactionResult afterClearTextFallback(TransactionResult result, String handshakeFailure) {
+        return switch (result) {
+            case TransactionResult.Completed completed ->
+                    new TransactionResult.Completed(completed.session().afterClearTextFallback(handshakeFailure), completed.recipients());
+            case TransactionResult.Failed failed ->
+                    new TransactionResult.Failed(failed.session().afterClearTextFallback(handshakeFailure), failed.stage(), failed.error());
+            case TransactionResult.NotSendable notSendable -> notSendable;
+        };
     }
 
     private static boolean mayRetryInClearText(TlsPolicy policy) {

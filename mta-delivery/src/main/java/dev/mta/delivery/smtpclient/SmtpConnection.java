@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -66,6 +67,7 @@ final class SmtpConnection extends SimpleChannelInboundHandler<SmtpReply> {
     private ServerExtensions extensions = ServerExtensions.none();
     private Optional<SSLSession> tlsSession = Optional.empty();
     private Optional<String> peerAuthentication = Optional.empty();
+    private Optional<PeerVerdict.Rejected> overlooked = Optional.empty();
     private int transactions;
 
     /**
@@ -259,13 +261,17 @@ final class SmtpConnection extends SimpleChannelInboundHandler<SmtpReply> {
     }
 
     /** What the TLS policy said of the server after the handshake. */
-    void peerAuthenticated(Optional<String> how) {
-        peerAuthentication = how;
+    void peerAccepted(PeerVerdict.Accepted verdict) {
+        peerAuthentication = verdict.authentication();
+        overlooked = verdict.overlooked();
     }
 
     SessionInfo sessionInfo() {
-        return new SessionInfo(hop.mxHost(), hop.address(), tlsSession.map(SSLSession::getProtocol),
-                tlsSession.map(SSLSession::getCipherSuite), peerAuthentication, extensions.dsn(), greeting);
+        Optional<InetSocketAddress> local = ctx.channel().localAddress() instanceof InetSocketAddress socket
+                ? Optional.of(socket) : Optional.empty();
+        return new SessionInfo(hop.mxHost(), hop.address(), local, tlsSession.map(SSLSession::getProtocol),
+                tlsSession.map(SSLSession::getCipherSuite), peerAuthentication, overlooked, Optional.empty(),
+                transactions <= 1, extensions.dsn(), greeting);
     }
 
     Channel channel() {

@@ -1,5 +1,6 @@
 package dev.mta.delivery.tlspolicy;
 
+import dev.mta.delivery.smtpclient.CertificateProblem;
 import dev.mta.delivery.smtpclient.PeerVerdict;
 import dev.mta.delivery.smtpclient.TlsPolicy;
 import dev.mta.security.dane.CertificateUsage;
@@ -34,7 +35,7 @@ public record DaneTls(HopPolicy.Dane dane, Clock clock) implements TlsPolicy {
         return switch (verdict) {
             case DaneVerdict.Authenticated authenticated ->
                     PeerVerdict.authenticated(authenticated.usage() == CertificateUsage.DANE_EE ? "dane-ee" : "dane-ta");
-            case DaneVerdict.Failed failed -> PeerVerdict.reject(failed.summary());
+            case DaneVerdict.Failed failed -> PeerVerdict.reject(failed.summary(), CertificateProblem.TLSA_MISMATCH);
         };
     }
 

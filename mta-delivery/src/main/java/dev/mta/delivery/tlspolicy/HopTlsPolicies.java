@@ -28,6 +28,8 @@ public final class HopTlsPolicies {
             case HopPolicy.Pinned pinned -> new PinnedTls(pinned.fingerprints());
             // RFC 8461 4.2: the certificate must be valid for the MX host name, by the Web PKI.
             case HopPolicy.Sts sts -> new VerifiedTls(java.util.Set.of(sts.mxHost()), pkixTrust, "sts");
+            case HopPolicy.StsTesting testing ->
+                    new StsTestingTls(new VerifiedTls(java.util.Set.of(testing.mxHost()), pkixTrust, "sts"));
             case HopPolicy.Skip skip -> throw new IllegalArgumentException("a skipped host has no TLS policy: " + skip.reason());
         };
     }

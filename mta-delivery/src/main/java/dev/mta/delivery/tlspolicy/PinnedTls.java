@@ -1,5 +1,6 @@
 package dev.mta.delivery.tlspolicy;
 
+import dev.mta.delivery.smtpclient.CertificateProblem;
 import dev.mta.delivery.smtpclient.PeerVerdict;
 import dev.mta.delivery.smtpclient.TlsPolicy;
 import dev.mta.security.policy.Fingerprint;
@@ -23,7 +24,8 @@ public record PinnedTls(List<Fingerprint> fingerprints) implements TlsPolicy {
                 return PeerVerdict.authenticated("fingerprint");
             }
         }
-        return PeerVerdict.reject("the certificate matches none of the " + fingerprints.size() + " pinned fingerprints");
+        return PeerVerdict.reject("the certificate matches none of the " + fingerprints.size() + " pinned fingerprints",
+                CertificateProblem.FINGERPRINT_MISMATCH);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mta.delivery.tlspolicy;
 
+import dev.mta.delivery.smtpclient.CertificateProblem;
 import dev.mta.delivery.smtpclient.PeerVerdict;
 import dev.mta.delivery.smtpclient.TlsPolicy;
 import dev.mta.security.dane.CertificateNames;
@@ -34,7 +35,9 @@ public record VerifiedTls(Set<String> names, X509TrustManager trust, String labe
         try {
             trust.checkServerTrusted(chain.toArray(X509Certificate[]::new), "UNKNOWN");
         } catch (CertificateException | IllegalArgumentException e) {
-            return PeerVerdict.reject("the certificate chain is not trusted: " + e.getMessage());
+            return expired(e)
+                    ? PeerVerdict.reject("the certificate has expired or is not yet valid: " + e.getMessage(), CertificateProblem.EXPIRED)
+                    : PeerVerdict.reject("the certificate chain is not trusted: " + e.getMessage(), CertificateProblem.NOT_TRUSTED);
         }
         X509Certificate leaf = chain.getFirst();
         try {
@@ -55,10 +58,30 @@ public record VerifiedTls(Set<String> names, X509TrustManager trust, String labe
                     }
                 }
             }
-            return PeerVerdict.reject("the certificate names " + CertificateNames.presented(leaf) + " match none of " + names);
+            return PeerVerdict.reject("the certificate names " + CertificateNames.presented(leaf) + " match none of " + names,
+                    CertificateProblem.NAME_MISMATCH);
         } catch (java.security.cert.CertificateParsingException e) {
-            return PeerVerdict.reject("cannot read the certificate's names: " + e.getMessage());
+            return PeerVerdict.reject("cannot read the certificate's names: " + e.getMessage(), CertificateProblem.NAME_MISMATCH);
         }
+    }
+
+    /**
+     * Whether PKIX refused the chain for a validity period (RFC 8460 4.3.1 certificate-expired
+     * rather than certificate-not-trusted). The JDK wraps the reason a few levels deep.
+     */
+    private static boolean expired(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.security.cert.CertificateExpiredException
+                    || cause instanceof java.security.cert.CertificateNotYetValidException) {
+                return true;
+            }
+            if (cause instanceof java.security.cert.CertPathValidatorException invalid
+                    && (invalid.getReason() == java.security.cert.CertPathValidatorException.BasicReason.EXPIRED
+                    || invalid.getReason() == java.security.cert.CertPathValidatorException.BasicReason.NOT_YET_VALID)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -106,7 +106,7 @@ final class DeliveryHarness implements AutoCloseable {
                 new Router(resolver, builder.routes.apply(this), self, port, new Random(7)),
                 new AddressResolver(resolver, List.of(AddressFamily.IPV4)), self, client,
                 new HopSecurity(resolver, stsPolicies(builder, dnsSettings)), builder.policies, new HopTlsPolicies(Clock.systemUTC(), builder.pkixTrust),
-                builder.honourTlsRequiredNo);
+                builder.honourTlsRequiredNo, builder.tlsReports);
         QueueLifetime lifetime = new QueueLifetime(Duration.ofDays(5), Duration.ofDays(2));
         Notifier notifier = new Notifier(store, new DsnComposer(DsnComposer.randomTokens()), HOSTNAME,
                 "postmaster@sender.example", builder.delayWarning, lifetime, clock);
@@ -196,6 +196,7 @@ final class DeliveryHarness implements AutoCloseable {
         int maxConnections = 10;
         boolean signed;
         boolean honourTlsRequiredNo = true;
+        dev.mta.delivery.tlsreport.TlsSessionReporter tlsReports = dev.mta.delivery.tlsreport.TlsSessionReporter.off();
         dev.mta.testsupport.https.TestHttpsServer stsServer;
         Path stsCaFile;
         dev.mta.security.mtasts.StsPolicyStore stsStore = new dev.mta.security.mtasts.InMemoryStsPolicyStore();
@@ -252,6 +253,12 @@ final class DeliveryHarness implements AutoCloseable {
         /** Keep sessions for reuse (default: none, so each message opens its own connection). */
         Builder reuseIdleTime(Duration idle) {
             this.reuseIdleTime = idle;
+            return this;
+        }
+
+        /** Count each session's TLS outcome (RFC 8460) into {@code recorder}. */
+        Builder tlsReports(dev.mta.security.tlsrpt.TlsRptRecorder recorder) {
+            this.tlsReports = dev.mta.delivery.tlsreport.TlsSessionReporter.to(recorder);
             return this;
         }
 

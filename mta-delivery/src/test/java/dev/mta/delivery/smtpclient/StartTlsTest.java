@@ -141,6 +141,7 @@ class StartTlsTest {
 
             assertThat(completed(result).recipients()).allMatch(RecipientResult::delivered);
             assertThat(completed(result).session().encrypted()).isFalse();
+            assertThat(completed(result).session().clearTextFallback()).isPresent();
             assertThat(sink.connectionCount()).isEqualTo(2);
             assertThat(sink.connections().get(0).commands()).containsExactly("EHLO", "STARTTLS");
             assertThat(sink.connections().get(1).commands()).startsWith("EHLO", "MAIL").doesNotContain("STARTTLS");
@@ -209,13 +210,14 @@ class StartTlsTest {
     @Test
     void aRejectedCertificateFailsTheHopBeforeAnyMail() throws Exception {
         MandatoryPolicy policy = new MandatoryPolicy(Optional.of(Outbound.MX_HOST),
-                (chain, session) -> PeerVerdict.reject("no TLSA record matches"));
+                (chain, session) -> PeerVerdict.reject("no TLSA record matches", CertificateProblem.TLSA_MISMATCH));
         try (SmtpSinkServer sink = tlsSink(); SmtpClient client = Outbound.client()) {
             TransactionResult.Failed failed = failed(await(client.send(hop(sink, policy),
                     message("x\r\n", "bob@example.com"))));
 
             assertThat(failed.stage()).isEqualTo(Stage.STARTTLS);
-            assertThat(failed.error()).isEqualTo(new DeliveryError.TlsFailed("certificate rejected: no TLSA record matches"));
+            assertThat(failed.error()).isEqualTo(new DeliveryError.TlsFailed("certificate rejected: no TLSA record matches",
+                    Optional.of(CertificateProblem.TLSA_MISMATCH)));
             assertThat(failed.session().tlsProtocol()).contains("TLSv1.3");
             // The QUIT goes over TLS; no EHLO, no MAIL.
             assertThat(sink.awaitConnectionClosed(1, Outbound.PATIENCE).commands())

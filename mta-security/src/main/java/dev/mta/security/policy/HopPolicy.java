@@ -63,6 +63,20 @@ public sealed interface HopPolicy {
         }
     }
 
+    /**
+     * An MTA-STS policy in testing mode covers the domain (RFC 8461 5): delivery goes on as
+     * without it (opportunistic TLS, any MX host), but the certificate is checked as enforce mode
+     * would and a failure, or an MX host the policy does not list, is reported (RFC 8460).
+     *
+     * @param listed whether the policy's mx patterns name the host (RFC 8461 4.1)
+     */
+    record StsTesting(String mxHost, String policyDomain, boolean listed) implements HopPolicy {
+        public StsTesting {
+            Objects.requireNonNull(mxHost, "mxHost");
+            Objects.requireNonNull(policyDomain, "policyDomain");
+        }
+    }
+
     /** The certificate or its key must have one of these digests (level fingerprint). */
     record Pinned(List<Fingerprint> fingerprints) implements HopPolicy {
         public Pinned {
@@ -70,10 +84,21 @@ public sealed interface HopPolicy {
         }
     }
 
-    /** Do not use this host (RFC 7672 2.2: TLSA lookup failed; dane-only without usable TLSA). */
-    record Skip(String reason) implements HopPolicy {
+    /** Do not use this host: {@code cause} says which rule, {@code reason} the details for logs. */
+    record Skip(SkipCause cause, String reason) implements HopPolicy {
         public Skip {
+            Objects.requireNonNull(cause, "cause");
             Objects.requireNonNull(reason, "reason");
         }
+    }
+
+    /** Why a host is not used; TLS reports name each differently (RFC 8460 4.3.2). */
+    enum SkipCause {
+        /** RFC 7672 2.2: the TLSA lookup failed or was bogus; never downgrade. */
+        TLSA_LOOKUP_FAILED,
+        /** The policy is dane-only and the host has no usable TLSA records. */
+        DANE_REQUIRED,
+        /** RFC 8461 4.1: an MTA-STS policy in enforce mode does not list the host. */
+        NOT_IN_STS_POLICY
     }
 }

@@ -7,6 +7,7 @@ import dev.mta.security.dns.DnsResolver;
 import dev.mta.security.dns.DnsResult;
 import dev.mta.security.dns.DnsSecurity;
 import dev.mta.security.dns.TlsaRecord;
+import dev.mta.security.mtasts.StsLookup;
 import dev.mta.security.mtasts.StsMode;
 import dev.mta.security.mtasts.StsPolicies;
 import dev.mta.security.mtasts.StsPolicy;
@@ -69,21 +70,34 @@ public final class HopSecurity {
      * RFC 8461 2: where DANE applies (usable or unusable TLSA records, or a failed TLSA lookup)
      * it decides; otherwise an MTA-STS policy in enforce mode makes TLS mandatory with a PKIX
      * certificate for the MX host, and an MX host the policy does not list is not used (4.1).
-     * Testing mode changes nothing here (it is reported). Only MX-routed mail is covered.
+     * Testing mode changes nothing for delivery (5) but is marked so that its failures are
+     * reported. Only MX-routed mail is covered.
      */
     private HopPolicy withSts(HopPolicy dane, String nextHop, String host, boolean viaMx) {
-        if (!(dane instanceof HopPolicy.Opportunistic) || !viaMx || sts.isEmpty()) {
+        if (!(dane instanceof HopPolicy.Opportunistic) || !viaMx) {
             return dane;
         }
-        Optional<StsPolicy> policy = sts.get().policyFor(lower(nextHop)).protection();
-        if (policy.isEmpty() || policy.get().mode() != StsMode.ENFORCE) {
+        Optional<StsPolicy> policy = stsFor(nextHop).flatMap(StsLookup::protection);
+        if (policy.isEmpty()) {
             return dane;
         }
-        if (!policy.get().permits(lower(host))) {
-            return new HopPolicy.Skip("the MTA-STS policy of " + lower(nextHop) + " does not list " + lower(host)
-                    + " (mx " + policy.get().mx() + ")");
+        boolean listed = policy.get().permits(lower(host));
+        if (policy.get().mode() == StsMode.TESTING) {
+            return new HopPolicy.StsTesting(lower(host), lower(nextHop), listed);
+        }
+        if (!listed) {
+            return new HopPolicy.Skip(HopPolicy.SkipCause.NOT_IN_STS_POLICY, "the MTA-STS policy of " + lower(nextHop)
+                    + " does not list " + lower(host) + " (mx " + policy.get().mx() + ")");
         }
         return new HopPolicy.Sts(lower(host), lower(nextHop));
+    }
+
+    /**
+     * The MTA-STS policy of a next-hop domain as it applies now (RFC 8461 5.1), or empty when
+     * MTA-STS is off. TLS reporting asks too: which policy a session was held to.
+     */
+    public Optional<StsLookup> stsFor(String nextHop) {
+        return sts.map(policies -> policies.policyFor(lower(nextHop)));
     }
 
     private HopPolicy dane(boolean mandatory, String nextHop, String host, Optional<DnsSecurity> mxSecurity,
@@ -108,7 +122,7 @@ public final class HopSecurity {
             if (answer.security() == DnsSecurity.BOGUS || answer.security() == DnsSecurity.INDETERMINATE
                     || answer instanceof DnsResult.Failed<TlsaRecord>) {
                 // RFC 7672 2.2: a failed or bogus TLSA lookup disqualifies the host; never downgrade.
-                return new HopPolicy.Skip("TLSA lookup of " + owner + " failed: " + describe(answer));
+                return new HopPolicy.Skip(HopPolicy.SkipCause.TLSA_LOOKUP_FAILED, "TLSA lookup of " + owner + " failed: " + describe(answer));
             }
             if (answer instanceof DnsResult.Found<TlsaRecord> found) {
                 if (found.security() != DnsSecurity.SECURE) {
@@ -120,7 +134,7 @@ public final class HopSecurity {
                 if (partition.usable().isEmpty()) {
                     // RFC 7672 2.2 / 3.1.3: secure but unusable TLSA records still demand TLS, unauthenticated.
                     return mandatory
-                            ? new HopPolicy.Skip("no usable TLSA record at " + owner + " and the policy is dane-only")
+                            ? new HopPolicy.Skip(HopPolicy.SkipCause.DANE_REQUIRED, "no usable TLSA record at " + owner + " and the policy is dane-only")
                             : new HopPolicy.Encrypted("TLSA records at " + owner + " are all unusable");
                 }
                 ReferenceIdentifiers names = mxSecurity.isPresent() && !lower(nextHop).equals(lower(host))
@@ -134,7 +148,7 @@ public final class HopSecurity {
     }
 
     private static HopPolicy withoutTlsa(boolean mandatory, String why) {
-        return mandatory ? new HopPolicy.Skip(why + ", and the policy is dane-only") : new HopPolicy.Opportunistic();
+        return mandatory ? new HopPolicy.Skip(HopPolicy.SkipCause.DANE_REQUIRED, why + ", and the policy is dane-only") : new HopPolicy.Opportunistic();
     }
 
     private static String describe(DnsResult<TlsaRecord> answer) {

@@ -1,5 +1,6 @@
 package dev.mta.security.tlsrpt;
 
+import dev.mta.security.mtasts.StsPolicy;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -36,6 +37,19 @@ public record AppliedPolicy(PolicyType type, String policyDomain, List<String> p
     /** MTA-STS: the policy's lines as fetched, and its {@code mx} patterns. */
     public static AppliedPolicy sts(String policyDomain, List<String> policyLines, List<String> mxPatterns) {
         return new AppliedPolicy(PolicyType.STS, policyDomain, policyLines, mxPatterns);
+    }
+
+    /**
+     * MTA-STS: the policy as the report writes it, one line per key as in the example of
+     * RFC 8460 4.4 ({@code version}, {@code mode}, each {@code mx}, {@code max_age}).
+     */
+    public static AppliedPolicy sts(String policyDomain, StsPolicy policy) {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("version: STSv1");
+        lines.add("mode: " + policy.mode().token());
+        policy.mx().forEach(mx -> lines.add("mx: " + mx));
+        lines.add("max_age: " + policy.maxAge().toSeconds());
+        return sts(policyDomain, lines, policy.mx());
     }
 
     /** Neither DANE nor MTA-STS applied. */

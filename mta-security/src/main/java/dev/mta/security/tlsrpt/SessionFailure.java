@@ -54,6 +54,18 @@ public record SessionFailure(
                 Optional.empty(), Optional.empty());
     }
 
+    /** A failure with an MX host, before or without a connection (a host skipped by policy). */
+    public static SessionFailure atHost(ResultType resultType, String receivingMxHostname) {
+        return new SessionFailure(resultType, Optional.empty(), Optional.of(receivingMxHostname), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** The same failure on a connection between these addresses; the relay's own may be unknown. */
+    public SessionFailure onConnection(Optional<InetAddress> sendingMtaIp, InetAddress receivingIp) {
+        return new SessionFailure(resultType, sendingMtaIp.map(SessionFailure::addressText), receivingMxHostname,
+                receivingMxHelo, Optional.of(addressText(receivingIp)), additionalInformation, failureReasonCode);
+    }
+
     public SessionFailure withReceivingMxHelo(String helo) {
         return new SessionFailure(resultType, sendingMtaIp, receivingMxHostname, Optional.of(helo), receivingIp,
                 additionalInformation, failureReasonCode);

@@ -81,7 +81,7 @@ final class PolicyCommand implements Callable<Integer> {
                     + unavailable.failure().reason();
         }));
         try (hops; SmtpClient client = hops.newClient()) {
-            MessageDelivery delivery = hops.messageDelivery(client);
+            MessageDelivery delivery = hops.messageDelivery(client, dev.mta.delivery.tlsreport.TlsSessionReporter.off());
             RouteResult route = hops.router().route(name);
             switch (route) {
                 case RouteResult.Bounce bounce -> {
@@ -179,6 +179,9 @@ final class PolicyCommand implements Callable<Integer> {
             case HopPolicy.Verified verified -> "verify (PKIX, names " + verified.names() + ")";
             case HopPolicy.Pinned pinned -> "fingerprint (" + pinned.fingerprints().size() + " pinned digest(s))";
             case HopPolicy.Sts sts -> "sts (MTA-STS enforce of " + sts.policyDomain() + ": TLS mandatory, PKIX for " + sts.mxHost() + ")";
+            case HopPolicy.StsTesting testing -> "may (MTA-STS testing of " + testing.policyDomain()
+                    + ": opportunistic TLS; PKIX for " + testing.mxHost() + " checked and reported only"
+                    + (testing.listed() ? "" : "; the policy does not list this host") + ")";
             case HopPolicy.Skip skip -> "skipped: " + skip.reason();
         };
     }

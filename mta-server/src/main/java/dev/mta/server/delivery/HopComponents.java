@@ -8,6 +8,7 @@ import dev.mta.delivery.smtpclient.SmtpClient;
 import dev.mta.delivery.smtpclient.SmtpClientSettings;
 import dev.mta.delivery.smtpclient.SmtpTimeouts;
 import dev.mta.delivery.tlspolicy.HopTlsPolicies;
+import dev.mta.delivery.tlsreport.TlsSessionReporter;
 import dev.mta.delivery.tlspolicy.TrustStores;
 import dev.mta.security.dns.DnsResolver;
 import dev.mta.security.dns.DnsSettings;
@@ -83,8 +84,9 @@ public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity se
                 .withMaxMessagesPerConnection(delivery.maxMessagesPerConnection()));
     }
 
-    public MessageDelivery messageDelivery(SmtpClient client) {
+    /** @param tlsReports where sessions are counted for TLS reports; {@link TlsSessionReporter#off()} for a probe */
+    public MessageDelivery messageDelivery(SmtpClient client, TlsSessionReporter tlsReports) {
         return new MessageDelivery(router, addresses, self, client, hopSecurity, config.delivery().tlsPolicies(), tlsPolicies,
-                config.delivery().honourTlsRequiredNo());
+                config.delivery().honourTlsRequiredNo(), tlsReports);
     }
 }

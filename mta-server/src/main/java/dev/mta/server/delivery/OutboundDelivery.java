@@ -69,7 +69,7 @@ public final class OutboundDelivery implements AutoCloseable {
                 delivery.postmaster(), delivery.delayWarning(), lifetime, clock);
         DeliveryLimits limits = new DeliveryLimits(delivery.maxConnections(), delivery.maxConnectionsPerDestination(),
                 leaseTime(t), POLL_INTERVAL);
-        MessageDelivery messageDelivery = hops.messageDelivery(client);
+        MessageDelivery messageDelivery = hops.messageDelivery(client, dev.mta.delivery.tlsreport.TlsSessionReporter.off());
         DeliveryService service = new DeliveryService(store, messageDelivery,
                 notifier, retry, limits, clock, config.hostname() + "/" + ProcessHandle.current().pid());
         return new OutboundDelivery(client, service, hops);
