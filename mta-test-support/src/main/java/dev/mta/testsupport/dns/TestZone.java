@@ -37,14 +37,18 @@ import org.xbill.DNS.Type;
  * zone; targets (MX hosts, CNAME targets) may lie anywhere. Every record gets {@link #TTL}
  * seconds unless added with {@link #record(Record)}.
  *
- * <p>Records are kept as RRsets per owner name in canonical order (RFC 4034 6.1). Changes are
- * visible to the next query.
+ * <p>Records are kept as RRsets per owner name in canonical order (RFC 4034 6.1). A test may also
+ * swap an RRset for another ({@link #replace}, {@link #replaceTxt}) or take it away
+ * ({@link #remove}), as a domain's operator changes its zone while a client keeps asking. Changes
+ * are visible to the next query.
  *
  * <p>On a server started with {@link TestDnsServer#startSigned()} a zone is signed (see
  * {@link ZoneSigner}) with a key generated for it, and its parent zone delegates to it with NS
  * and a DS for that key; every change to any zone re-signs what the next query needs. A test
  * makes a signed zone bogus with {@link #brokenSignature()}, {@link #expiredSignatures()} or
- * {@link #dsMismatch()}, or spoils the signature of one RRset only.
+ * {@link #dsMismatch()}, or spoils the signature of one RRset only. After a replacement or a
+ * removal the zone is signed afresh with the same key, NSEC chain included, so a validator that
+ * cached the zone's DNSKEY set accepts the new answers and the new denials (RFC 4035 5.4).
  */
 public final class TestZone {
     /** The TTL of records added by the convenience methods, of the SOA, DNSKEY, DS and NSEC records. */
@@ -124,22 +128,81 @@ public final class TestZone {
      *                                  a CNAME beside other data (RFC 1034 3.6.2)
      */
     public synchronized TestZone record(Record record) {
-        Name owner = record.getName();
-        if (!owner.subdomain(origin)) {
-            throw new IllegalArgumentException(owner + " is outside the zone " + origin);
+        requireServable(record);
+        Map<Integer, RRset> node = nodes.getOrDefault(record.getName(), Map.of());
+        requireNoCnameConflict(node, record);
+        nodes.computeIfAbsent(record.getName(), n -> new TreeMap<>())
+                .computeIfAbsent(record.getType(), t -> new RRset()).addRR(record);
+        zones.changed();
+        return this;
+    }
+
+    /**
+     * Puts {@code records} in place of the RRset {@code name}/{@code type}, or adds them where the
+     * name has no such RRset yet; the name's other RRsets stay. A signed zone is signed afresh, so
+     * the new RRset validates as the old one did.
+     *
+     * @throws IllegalArgumentException when no record is given, a record has another owner, type or
+     *                                  class than IN, the name is outside the zone, the type is one
+     *                                  the zone keeps itself (SOA; DNSKEY, NSEC and RRSIG when
+     *                                  signed), or the RRset would put a CNAME beside other data
+     *                                  (RFC 1034 3.6.2)
+     */
+    public synchronized TestZone replace(String name, int type, Record... records) {
+        Name owner = inZone(name);
+        requireChangeable(owner, type);
+        if (records.length == 0) {
+            throw new IllegalArgumentException("no records to put in place of " + owner + "/" + Type.string(type)
+                    + "; to take the RRset away use remove");
         }
-        if (record.getDClass() != DClass.IN) {
-            throw new IllegalArgumentException("only class IN is served: " + record);
+        RRset replacement = new RRset();
+        for (Record record : records) {
+            if (!record.getName().equals(owner) || record.getType() != type) {
+                throw new IllegalArgumentException("not a record of " + owner + "/" + Type.string(type) + ": " + record);
+            }
+            requireServable(record);
+            replacement.addRR(record);
         }
-        Map<Integer, RRset> node = nodes.computeIfAbsent(owner, n -> new TreeMap<>());
-        int type = record.getType();
-        boolean cnameConflict = type == Type.CNAME
-                ? node.keySet().stream().anyMatch(t -> t != Type.CNAME)
-                : node.containsKey(Type.CNAME);
-        if (cnameConflict) {
-            throw new IllegalArgumentException("a CNAME cannot share its name with other data (RFC 1034 3.6.2): " + record);
+        Map<Integer, RRset> others = new TreeMap<>(nodes.getOrDefault(owner, Map.of()));
+        others.remove(type);
+        requireNoCnameConflict(others, records[0]);
+        nodes.computeIfAbsent(owner, n -> new TreeMap<>()).put(type, replacement);
+        zones.changed();
+        return this;
+    }
+
+    /**
+     * Puts one TXT record whose character-strings are {@code strings} in place of every TXT record
+     * at {@code name}, e.g. an MTA-STS record with a new id (RFC 8461 3.1).
+     *
+     * @see #replace(String, int, Record...)
+     */
+    public TestZone replaceTxt(String name, String... strings) {
+        return replace(name, Type.TXT, new TXTRecord(inZone(name), DClass.IN, TTL, List.of(strings)));
+    }
+
+    /**
+     * Takes the RRset {@code name}/{@code type} out of the zone. A name left without records no
+     * longer exists: it is denied with NXDOMAIN, unless names below it keep it an empty
+     * non-terminal (RFC 8020); one with other records left is denied with NODATA for the type. A
+     * signed zone is signed afresh, its NSEC chain built again without what went, so the denial
+     * is secure (RFC 4035 3.1.3).
+     *
+     * @throws IllegalArgumentException when the zone has no such RRset (a test that removes what
+     *                                  is not there has a mistake in it), or the type is one the
+     *                                  zone keeps itself (SOA; DNSKEY, NSEC and RRSIG when signed)
+     */
+    public synchronized TestZone remove(String name, int type) {
+        Name owner = inZone(name);
+        requireChangeable(owner, type);
+        Map<Integer, RRset> node = nodes.get(owner);
+        if (node == null || node.remove(type) == null) {
+            throw new IllegalArgumentException("nothing to remove: " + owner + " has no " + Type.string(type)
+                    + " records in " + this);
         }
-        node.computeIfAbsent(type, t -> new RRset()).addRR(record);
+        if (node.isEmpty()) {
+            nodes.remove(owner); // the name itself goes, so the NSEC chain no longer passes through it
+        }
         zones.changed();
         return this;
     }
@@ -301,6 +364,38 @@ public final class TestZone {
         rrsetFaults.put(new ZoneSigner.RRsetKey(inZone(name), type), fault);
         zones.changed();
         return this;
+    }
+
+    private void requireServable(Record record) {
+        if (!record.getName().subdomain(origin)) {
+            throw new IllegalArgumentException(record.getName() + " is outside the zone " + origin);
+        }
+        if (record.getDClass() != DClass.IN) {
+            throw new IllegalArgumentException("only class IN is served: " + record);
+        }
+    }
+
+    /** RFC 1034 3.6.2: a name with a CNAME has no other data. */
+    private static void requireNoCnameConflict(Map<Integer, RRset> node, Record record) {
+        boolean conflict = record.getType() == Type.CNAME
+                ? node.keySet().stream().anyMatch(t -> t != Type.CNAME)
+                : node.containsKey(Type.CNAME);
+        if (conflict) {
+            throw new IllegalArgumentException("a CNAME cannot share its name with other data (RFC 1034 3.6.2): " + record);
+        }
+    }
+
+    /**
+     * The SOA answers every denial and gives the NSEC TTL, so it stays; in a signed zone the
+     * signer makes the DNSKEY set, the NSEC chain and the signatures (RFC 4035 2), which a change
+     * by hand would only be overwritten by or contradict.
+     */
+    private void requireChangeable(Name owner, int type) {
+        boolean signerOwns = isSigned() && (type == Type.DNSKEY || type == Type.NSEC || type == Type.RRSIG);
+        if (type == Type.SOA || signerOwns) {
+            throw new IllegalArgumentException("the " + Type.string(type) + " records of " + this
+                    + " are kept by the zone itself and cannot be replaced or removed (" + owner + ")");
+        }
     }
 
     private void requireSigned() {
