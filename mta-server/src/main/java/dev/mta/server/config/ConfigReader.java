@@ -14,6 +14,7 @@ import dev.mta.security.policy.DestinationPolicy;
 import dev.mta.security.policy.DomainTable;
 import dev.mta.security.policy.Fingerprint;
 import dev.mta.security.policy.TlsLevel;
+import dev.mta.security.tlsrpt.TlsRptSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,7 +196,29 @@ final class ConfigReader {
                 dnssec, trustAnchors, optionalFile("delivery.tls-ca-file"), bool("delivery.mta-sts"), bool("delivery.honour-tls-required-no"), port, families,
                 timeouts, positiveDuration("delivery.connection-reuse-time"), perConnection, maxConnections,
                 perDestination, retryFirst, retryMax, queueLifetime, noticeLifetime, delayWarning, postmaster, routes(),
-                tlsPolicies());
+                tlsPolicies(), tlsReports());
+    }
+
+    /** RFC 8460: off unless turned on, and then only with an organisation and a contact mailbox. */
+    private TlsRptSettings tlsReports() {
+        String prefix = "delivery.tls-reports.";
+        Duration sendDelay = nonNegativeDuration(prefix + "send-delay");
+        if (sendDelay.compareTo(Duration.ofHours(23)) > 0) {
+            throw error(prefix + "send-delay", "must be less than a day, or reports pile up");
+        }
+        if (!bool(prefix + "enabled")) {
+            return TlsRptSettings.disabled();
+        }
+        String organization = string(prefix + "organization").strip();
+        if (organization.isEmpty()) {
+            throw error(prefix + "organization", "is needed when TLS reports are enabled (it names the reporter)");
+        }
+        String contact = string(prefix + "contact").strip();
+        if (!contact.matches("[^@\\s<>]+@[^@\\s<>]+")) {
+            throw error(prefix + "contact", "expected the mailbox responsible for reports, like tlsrpt@example.org, not '"
+                    + contact + "'");
+        }
+        return TlsRptSettings.of(organization, contact).withSendDelay(sendDelay);
     }
 
     private StaticRoutes routes() {

@@ -5,6 +5,7 @@ import dev.mta.delivery.route.StaticRoutes;
 import dev.mta.security.policy.DestinationPolicy;
 import dev.mta.security.policy.DomainTable;
 import dev.mta.security.dns.DnssecMode;
+import dev.mta.security.tlsrpt.TlsRptSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -27,6 +28,7 @@ import java.util.Objects;
  * @param addressFamilies IP versions used, preferred first
  * @param tlsPolicies     the operator's TLS level per next-hop destination ({@code *}: the default, else dane)
  * @param postmaster      where a bounce that cannot be returned to its sender goes (RFC 5321 4.5.5: the relay's own postmaster)
+ * @param tlsReports      TLS reporting (RFC 8460): whether, as whom, when
  */
 public record DeliveryConfig(
         boolean enabled,
@@ -52,7 +54,8 @@ public record DeliveryConfig(
         Duration delayWarning,
         String postmaster,
         StaticRoutes routes,
-        DomainTable<DestinationPolicy> tlsPolicies) {
+        DomainTable<DestinationPolicy> tlsPolicies,
+        TlsRptSettings tlsReports) {
 
     public DeliveryConfig {
         dnsServers = List.copyOf(dnsServers);
@@ -60,6 +63,7 @@ public record DeliveryConfig(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(tlsPolicies, "tlsPolicies");
+        Objects.requireNonNull(tlsReports, "tlsReports");
     }
 
     /** Per-stage SMTP client timeouts (RFC 5321 4.5.3.2). */

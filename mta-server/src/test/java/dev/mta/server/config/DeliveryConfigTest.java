@@ -154,4 +154,29 @@ class DeliveryConfigTest {
         assertThatThrownBy(() -> ConfigLoader.load(write("delivery.tls-policy { \"example.com\" { level = dane, match = [x] } }\n"), List.of()))
                 .hasMessageContaining("match names are only used with the verify and secure levels");
     }
+
+    @Test
+    void tlsReportsAreOffUnlessTurnedOnWithAnOrganisationAndAContact() throws IOException {
+        assertThat(ConfigLoader.load(SHIPPED, List.of()).config().delivery().tlsReports().enabled()).isFalse();
+        var reports = ConfigLoader.load(write("""
+                delivery.tls-reports { enabled = true, organization = "Example Org", contact = "tlsrpt@example.org", send-delay = 2h }
+                """), List.of()).config().delivery().tlsReports();
+        assertThat(reports.enabled()).isTrue();
+        assertThat(reports.organizationName()).isEqualTo("Example Org");
+        assertThat(reports.contactInfo()).isEqualTo("tlsrpt@example.org");
+        assertThat(reports.submitter()).isEqualTo("example.org");
+        assertThat(reports.sendDelay()).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void tlsReportMistakesNameTheFileLineAndKey() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.tls-reports { enabled = true, contact = \"a@example.org\" }\n"), List.of()))
+                .hasMessageContaining("delivery.tls-reports.organization: is needed when TLS reports are enabled");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.tls-reports { enabled = true, organization = Org, contact = nobody }\n"), List.of()))
+                .hasMessageContaining("mta.conf:2: delivery.tls-reports.contact: expected the mailbox responsible for reports");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.tls-reports.send-delay = 30h\n"), List.of()))
+                .hasMessageContaining("delivery.tls-reports.send-delay: must be less than a day");
+        assertThatThrownBy(() -> ConfigLoader.load(write("delivery.tls-reports.rua = x\n"), List.of()))
+                .hasMessageContaining("delivery.tls-reports.rua: unknown key");
+    }
 }

@@ -58,6 +58,7 @@ public final class TestHttpsServer implements AutoCloseable {
     private static final AttributeKey<String> SERVER_NAME = AttributeKey.valueOf("sni");
     private static final int MAX_REQUEST = 16 * 1024;
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final EventLoopGroup group;
     private final Channel channel;
     private final SslContext defaultContext;
@@ -138,6 +139,10 @@ public final class TestHttpsServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // A test may stop the server to simulate an outage, and its cleanup closes it again.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
