@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * 4.5.5) before the notices are marked sent, so a crash in between sends it twice, never not at
  * all. A failure notice about mail from the null sender goes to the postmaster once; one about a
  * postmaster notice is dropped with a log line (no bounce loops).
+ *
+ * <p>A notice about a message sent with REQUIRETLS (RFC 8689 4.3) carries only the header section
+ * of the original, whatever RET asked for, and is itself queued with REQUIRETLS; so is the
+ * postmaster's notice when such a notice fails in turn.
  */
 public final class Notifier {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
@@ -109,9 +113,13 @@ public final class Notifier {
             origin = Envelope.Origin.DELIVERY_NOTICE;
         } else if (kind == NoticeKind.FAILURE && envelope.origin() != Envelope.Origin.POSTMASTER_NOTICE) {
             // RFC 5321 4.5.5 / 6.1: never bounce to the null sender; the postmaster hears of it once.
+            // RFC 8689 4.3: REQUIRETLS SHOULD NOT cause a bounce to be discarded, so a failed
+            // REQUIRETLS notice takes this path like any other.
             to = postmaster;
             origin = Envelope.Origin.POSTMASTER_NOTICE;
         } else {
+            // Delay and success reports on null-sender mail, and a failed postmaster notice (no
+            // bounce loops), whether or not REQUIRETLS was given: logged, never silently lost.
             for (PendingNotice notice : wanted) {
                 LOG.warn("id={} to=<{}>: {} notice dropped: the message came from the null sender ({})",
                         message.message(), notice.recipient().address(), kind.name().toLowerCase(java.util.Locale.ROOT),
@@ -121,8 +129,7 @@ public final class Notifier {
         }
         DsnReport report = new DsnReport(hostname, to, envelope.dsnEnvelopeId(), envelope.receivedAt(),
                 message.message().value(), wanted.stream().map(n -> recipient(kind, n, envelope)).toList(),
-                envelope.dsnReturn().map(r -> r == Envelope.DsnReturn.FULL ? ReturnContent.FULL : ReturnContent.HEADERS),
-                envelope.smtpUtf8(), now, DsnReport.mailerDaemonAt(hostname));
+                requestedReturn(envelope), envelope.smtpUtf8(), now, DsnReport.mailerDaemonAt(hostname));
         try (IncomingMessage dsn = store.receive()) {
             ComposedDsn composed;
             try (OutputStream out = dsn.body()) {
@@ -131,11 +138,25 @@ public final class Notifier {
             dsn.commit(new Envelope("", List.of(EnvelopeRecipient.of(to)),
                     composed.eightBitMime() ? Envelope.BodyType.EIGHT_BIT_MIME : Envelope.BodyType.SEVEN_BIT,
                     composed.smtpUtf8(), Optional.empty(), Optional.empty(),
-                    new Envelope.ClientInfo("127.0.0.1", hostname, Optional.empty()), now, origin));
+                    new Envelope.ClientInfo("127.0.0.1", hostname, Optional.empty()), now, origin,
+                    // RFC 8689 4.3: a non-delivery message about a REQUIRETLS message carries its
+                    // headers and MUST itself specify REQUIRETLS. It keeps the null sender, and if
+                    // it fails in turn the postmaster's notice inherits REQUIRETLS the same way.
+                    envelope.requireTls()));
             LOG.info("id={}: {} notice id={} to=<{}> for {} recipient(s)", message.message(),
                     kind.name().toLowerCase(java.util.Locale.ROOT), dsn.id(), to, wanted.size());
         }
         return true;
+    }
+
+    /** How much of the original the sender asked to have back (RFC 3461 4.3 RET), as the DSN may honour it. */
+    private static Optional<ReturnContent> requestedReturn(Envelope envelope) {
+        if (envelope.requireTls()) {
+            // RFC 8689 4.3: a notice about a REQUIRETLS message behaves as if RET=HDRS was given;
+            // "If both RET=FULL and REQUIRETLS are present, the RET=FULL MUST be disregarded."
+            return Optional.of(ReturnContent.HEADERS);
+        }
+        return envelope.dsnReturn().map(r -> r == Envelope.DsnReturn.FULL ? ReturnContent.FULL : ReturnContent.HEADERS);
     }
 
     private DsnRecipient recipient(NoticeKind kind, PendingNotice notice, Envelope envelope) {
