@@ -499,15 +499,36 @@ class DaneScenarioTest {
 
     @Test
     void aRequireTlsMessageForAHostWithoutAuthenticationBouncesWith5730() throws Exception {
-        try (DeliveryHarness relay = lab().start(dir)) {
+        // The bounce carries REQUIRETLS too (RFC 8689 4.3), so the sender's MX must be DANE-secured to get it.
+        CertifiedKey senderKey = certificates.leaf(ca, "mx.sender.example");
+        try (DeliveryHarness relay = lab().senderMx(tls(senderKey)).start(dir)) {
             withSolo(relay);
+            tlsa(relay, "sender.example", "mx.sender.example", eeSpki(senderKey));
             relay.queueRequiringTls("alice@sender.example", "bob@solo.example");
             relay.pass();
             relay.pass();
             assertThat(relay.mx1().messages()).isEmpty();
             assertThat(relay.mx1().connectionCount()).as("not even opportunistic TLS is tried").isZero();
             assertThat(attemptLine("bob@solo.example")).contains("dsn=5.7.30").contains("status=bounced");
-            assertThat(relay.senderMx().awaitMessages(1, WAIT)).hasSize(1);
+            ReceivedMessage bounce = relay.senderMx().awaitMessages(1, WAIT).getFirst();
+            assertThat(bounce.mailFrom()).isEmpty();
+            assertThat(bounce.mailParameters()).contains("REQUIRETLS");
+            assertThat(bounce.tls()).isPresent();
+            assertThat(bounce.dataAsString()).contains("text/rfc822-headers").contains("Subject: secret")
+                    .doesNotContain("Only over authenticated TLS.");
+        }
+    }
+
+    @Test
+    void theBounceOfARequireTlsMessageIsNotSentInClearTextToTheSender() throws Exception {
+        try (DeliveryHarness relay = lab().start(dir)) {
+            withSolo(relay);
+            relay.queueRequiringTls("alice@sender.example", "bob@solo.example");
+            relay.pass();
+            relay.pass();
+            assertThat(attemptLine("bob@solo.example")).contains("dsn=5.7.30");
+            assertThat(relay.senderMx().messages()).as("sender.example has no authenticated TLS").isEmpty();
+            assertThat(log.all()).contains("to=<alice@sender.example>").contains("REQUIRETLS: mx.sender.example cannot be authenticated");
         }
     }
 

@@ -80,7 +80,7 @@ final class DeliveryHarness implements AutoCloseable {
         port = first.port();
         sinks.add(first);
         sinks.add(builder.mx2.address(mx2Address).port(port).hostName("mx2.example.org").start());
-        sinks.add(SmtpSinkServer.builder().address(senderMxAddress).port(port).hostName("mx.sender.example").start());
+        sinks.add(builder.senderMx.address(senderMxAddress).port(port).hostName("mx.sender.example").start());
         dns.zone("example.org")
                 .mx("example.org", 10, "mx1.example.org")
                 .mx("example.org", 20, "mx2.example.org")
@@ -191,6 +191,7 @@ final class DeliveryHarness implements AutoCloseable {
     static final class Builder {
         SmtpSinkServer.Builder mx1 = SmtpSinkServer.builder();
         SmtpSinkServer.Builder mx2 = SmtpSinkServer.builder();
+        SmtpSinkServer.Builder senderMx = SmtpSinkServer.builder();
         java.util.function.Function<DeliveryHarness, StaticRoutes> routes = h -> StaticRoutes.none();
         Duration delayWarning = Duration.ofHours(4);
         int maxConnections = 10;
@@ -214,6 +215,12 @@ final class DeliveryHarness implements AutoCloseable {
 
         Builder mx2(SmtpSinkServer.Builder sink) {
             this.mx2 = sink;
+            return this;
+        }
+
+        /** The receiver of sender.example, where DSNs go. */
+        Builder senderMx(SmtpSinkServer.Builder sink) {
+            this.senderMx = sink;
             return this;
         }
 

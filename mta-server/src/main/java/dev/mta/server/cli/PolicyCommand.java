@@ -17,7 +17,9 @@ import dev.mta.security.dns.DnsResult;
 import dev.mta.security.dns.TlsaRecord;
 import dev.mta.security.policy.HopPolicy;
 import dev.mta.server.config.RelayConfig;
+import dev.mta.queue.MessageStore;
 import dev.mta.server.delivery.HopComponents;
+import dev.mta.server.delivery.StoredStsPolicies;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -63,24 +65,19 @@ final class PolicyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RelayConfig relay = config.load().config();
         PrintWriter out = spec.commandLine().getOut();
+        String name = domain.toLowerCase(Locale.ROOT);
+        // The relay's own MTA-STS cache, so that this shows what delivery would use.
+        MessageStore store = QueueCommand.open(config);
         HopComponents hops;
         try {
-            hops = HopComponents.create(relay, Clock.systemUTC(), List.of(), new dev.mta.security.mtasts.InMemoryStsPolicyStore());
+            hops = HopComponents.create(relay, Clock.systemUTC(), List.of(), new StoredStsPolicies(store.records()));
         } catch (IllegalArgumentException | IllegalStateException e) {
+            store.close();
             throw new CommandFailure(ExitCodes.CONFIG, "cannot set up DNS and TLS: " + e.getMessage());
         }
-        String name = domain.toLowerCase(Locale.ROOT);
         out.println("domain " + name + " (dnssec " + relay.delivery().dnssec().configValue() + ")");
-        hops.stsPolicies().ifPresent(sts -> out.println("  MTA-STS: " + switch (sts.policyFor(name)) {
-            case dev.mta.security.mtasts.StsLookup.InForce inForce -> "mode " + inForce.policy().mode().token()
-                    + ", mx " + inForce.policy().mx() + ", id " + inForce.policy().id() + ", fetched "
-                    + inForce.policy().fetchedAt() + ", expires " + inForce.policy().expiresAt()
-                    + inForce.refreshFailure().map(f -> "; refresh failed: " + f.reason()).orElse("");
-            case dev.mta.security.mtasts.StsLookup.NoPolicy none -> "no policy (" + none.reason() + ")";
-            case dev.mta.security.mtasts.StsLookup.Unavailable unavailable -> "policy published but not fetched: "
-                    + unavailable.failure().reason();
-        }));
-        try (hops; SmtpClient client = hops.newClient()) {
+        new DestinationReporting(out, hops, Clock.systemUTC()).print(name, new StoredStsPolicies(store.records()));
+        try (store; hops; SmtpClient client = hops.newClient()) {
             MessageDelivery delivery = hops.messageDelivery(client, dev.mta.delivery.tlsreport.TlsSessionReporter.off());
             RouteResult route = hops.router().route(name);
             switch (route) {

@@ -107,6 +107,10 @@ final class ConfigReader {
         if (dnsAttempts < 1) {
             throw error("delivery.dns-attempts", "must be at least 1");
         }
+        int mtaStsPort = integer("delivery.mta-sts-port");
+        if (mtaStsPort < 1 || mtaStsPort > 65535) {
+            throw error("delivery.mta-sts-port", "must be 1..65535");
+        }
         int port = integer("delivery.port");
         if (port < 1 || port > 65535) {
             throw error("delivery.port", "must be 1..65535");
@@ -193,7 +197,7 @@ final class ConfigReader {
             }
         }
         return new DeliveryConfig(bool("delivery.enabled"), dnsServers, positiveDuration("delivery.dns-timeout"), dnsAttempts,
-                dnssec, trustAnchors, optionalFile("delivery.tls-ca-file"), bool("delivery.mta-sts"), bool("delivery.honour-tls-required-no"), port, families,
+                dnssec, trustAnchors, optionalFile("delivery.tls-ca-file"), bool("delivery.mta-sts"), mtaStsPort, bool("delivery.honour-tls-required-no"), port, families,
                 timeouts, positiveDuration("delivery.connection-reuse-time"), perConnection, maxConnections,
                 perDestination, retryFirst, retryMax, queueLifetime, noticeLifetime, delayWarning, postmaster, routes(),
                 tlsPolicies(), tlsReports());

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param trustAnchors    the anchors file, for validate
  * @param tlsCaFile       CAs for the verify and secure levels; empty: the JDK's
  * @param mtaSts          honour MTA-STS policies (RFC 8461)
+ * @param mtaStsPort      the HTTPS port of MTA-STS policy servers (RFC 8461 3.3: 443; a lab may differ)
  * @param honourTlsRequiredNo whether "TLS-Required: No" (RFC 8689 5) relaxes DANE and MTA-STS
  * @param port            the port of the next hop, unless a route names another
  * @param addressFamilies IP versions used, preferred first
@@ -39,6 +40,7 @@ public record DeliveryConfig(
         Optional<Path> trustAnchors,
         Optional<Path> tlsCaFile,
         boolean mtaSts,
+        int mtaStsPort,
         boolean honourTlsRequiredNo,
         int port,
         List<AddressFamily> addressFamilies,

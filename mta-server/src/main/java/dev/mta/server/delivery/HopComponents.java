@@ -14,6 +14,7 @@ import dev.mta.security.dns.DnsResolver;
 import dev.mta.security.dns.DnsSettings;
 import dev.mta.security.dns.DnsjavaResolver;
 import dev.mta.security.mtasts.DnsjavaTxtLookup;
+import dev.mta.security.mtasts.TxtLookup;
 import dev.mta.security.mtasts.StsFetchSettings;
 import dev.mta.security.mtasts.StsPolicies;
 import dev.mta.security.mtasts.StsPolicyFetcher;
@@ -37,7 +38,7 @@ import java.util.Set;
  */
 public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity self, Router router,
         AddressResolver addresses, HopSecurity hopSecurity, HopTlsPolicies tlsPolicies,
-        Optional<StsPolicies> stsPolicies, Optional<StsPolicyFetcher> stsFetcher) implements AutoCloseable {
+        TxtLookup txt, Optional<StsPolicies> stsPolicies, Optional<StsPolicyFetcher> stsFetcher) implements AutoCloseable {
 
     /**
      * @throws IllegalArgumentException for unusable trust anchors
@@ -60,12 +61,13 @@ public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity se
         }
         Optional<StsPolicyFetcher> fetcher = Optional.empty();
         Optional<StsPolicies> sts = Optional.empty();
+        TxtLookup txt = DnsjavaTxtLookup.create(dnsSettings);
         if (delivery.mtaSts()) {
-            fetcher = Optional.of(new StsPolicyFetcher(StsFetchSettings.defaults()
+            fetcher = Optional.of(new StsPolicyFetcher(StsFetchSettings.defaults().withPort(delivery.mtaStsPort())
                     .withExtraCaFiles(delivery.tlsCaFile().stream().toList()), dns, clock));
-            sts = Optional.of(new StsPolicies(DnsjavaTxtLookup.create(dnsSettings), fetcher.get(), stsStore, clock));
+            sts = Optional.of(new StsPolicies(txt, fetcher.get(), stsStore, clock));
         }
-        return new HopComponents(config, dns, self, router, addresses, new HopSecurity(dns, sts), tlsPolicies, sts, fetcher);
+        return new HopComponents(config, dns, self, router, addresses, new HopSecurity(dns, sts), tlsPolicies, txt, sts, fetcher);
     }
 
     @Override

@@ -7,6 +7,8 @@ import dev.mta.security.dane.MatchingType;
 import dev.mta.security.dane.Selector;
 import dev.mta.security.dane.TlsaAssociation;
 import dev.mta.testsupport.dns.TestDnsServer;
+import dev.mta.testsupport.https.HttpsResponse;
+import dev.mta.testsupport.https.TestHttpsServer;
 import dev.mta.testsupport.smtp.SmtpSinkServer;
 import dev.mta.testsupport.tls.CertifiedKey;
 import dev.mta.testsupport.tls.TestCertificates;
@@ -28,6 +30,8 @@ class PolicyCommandTest {
     private static TestDnsServer dns;
     private static SmtpSinkServer mx;
     private static Path anchors;
+    private static Path caFile;
+    private static TestHttpsServer policyServer;
 
     @TempDir
     static Path dir;
@@ -46,10 +50,24 @@ class PolicyCommandTest {
                 .tlsa(tlsa, pkix.usage(), pkix.selector(), pkix.matchingType(), pkix.data());
         dns.zone("bogus.example").mx("bogus.example", 10, "mx.secure.example").brokenSignature("bogus.example", Type.MX);
         anchors = Files.writeString(dir.resolve("anchors.txt"), dns.trustAnchor());
+        // sts.example: MTA-STS in enforce mode and a TLS-RPT record; its policy server uses the lab CA.
+        CertifiedKey ca = certificates.ca("Policy CA");
+        caFile = Files.writeString(dir.resolve("policy-ca.pem"), ca.certificateChainPem());
+        policyServer = TestHttpsServer.start(certificates.leaf(ca, "mta-sts.sts.example"));
+        policyServer.respond("mta-sts.sts.example", "/.well-known/mta-sts.txt", HttpsResponse.policy(
+                "version: STSv1\r\nmode: enforce\r\nmx: mx.secure.example\r\nmax_age: 86400\r\n"));
+        dns.unsignedZone("sts.example").mx("sts.example", 10, "mx.secure.example")
+                .txt("_mta-sts.sts.example", "v=STSv1; id=20261123")
+                .txt("_smtp._tls.sts.example", "v=TLSRPTv1; rua=mailto:tlsrpt@sts.example,https://reports.sts.example/v1")
+                .a("mta-sts.sts.example", policyServer.ipAddress());
+        dns.unsignedZone("broken.example").mx("broken.example", 10, "mx.secure.example")
+                .txt("_mta-sts.broken.example", "v=STSv1; id=1")
+                .txt("_smtp._tls.broken.example", "v=TLSRPTv1; rua=ftp://nowhere.example");
     }
 
     @AfterAll
     static void close() {
+        policyServer.close();
         mx.close();
         dns.close();
     }
@@ -60,7 +78,10 @@ class PolicyCommandTest {
         args.addAll(List.of("-c", CONFIG, "-o", "hostname=relay.test",
                 "-o", "delivery.dns-servers=[\"127.0.0.1:" + dns.port() + "\"]",
                 "-o", "delivery.trust-anchors=\"" + anchors + "\"",
-                "-o", "delivery.port=" + mx.port()));
+                "-o", "delivery.port=" + mx.port(),
+                "-o", "delivery.mta-sts-port=" + policyServer.port(),
+                "-o", "delivery.tls-ca-file=\"" + caFile + "\"",
+                "-o", "data-directory=\"" + dir.resolve("data") + "\""));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
@@ -94,5 +115,42 @@ class PolicyCommandTest {
         assertThat(result.code()).isEqualTo(ExitCodes.TEMPORARY_FAILURE);
         assertThat(result.out()).contains("defer 4.7.5").contains("failed DNSSEC validation (bogus)");
         assertThat(mx.connectionCount()).isEqualTo(before);
+    }
+
+    @Test
+    void mtaStsShowsTheTxtRecordTheCacheAFreshFetchAndWhereTlsReportsGo() {
+        CliTest.Result first = policy("sts.example");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out())
+                .contains("MTA-STS TXT _mta-sts.sts.example: \"v=STSv1; id=20261123\" (id 20261123)")
+                .contains("MTA-STS cached: none")
+                .contains("MTA-STS fetch: ok, mode enforce, mx [mx.secure.example], id 20261123, max_age 86400s")
+                .contains("MTA-STS: mode enforce, mx [mx.secure.example], id 20261123, expires ")
+                .contains("TLS-RPT _smtp._tls.sts.example: reports to [mailto:tlsrpt@sts.example, https://reports.sts.example/v1]"
+                        + " (this relay's TLS reports are off)")
+                .contains("security: sts (MTA-STS enforce of sts.example");
+
+        // The policy delivery fetched is now in the relay's cache, with its age.
+        CliTest.Result second = policy("sts.example");
+        assertThat(second.out()).contains("MTA-STS cached: mode enforce, mx [mx.secure.example], id 20261123, fetched ")
+                .contains("(0m ago), expires ");
+    }
+
+    @Test
+    void aPolicyThatCannotBeFetchedAndAnUnusableTlsRptRecordAreExplained() {
+        CliTest.Result result = policy("broken.example");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out())
+                .contains("MTA-STS fetch: failed (sts-policy-fetch-error)")
+                .contains("MTA-STS: policy published but not fetched")
+                .contains("TLS-RPT _smtp._tls.broken.example: \"v=TLSRPTv1; rua=ftp://nowhere.example\": not a single valid"
+                        + " v=TLSRPTv1 record");
+    }
+
+    @Test
+    void aDomainWithoutRecordsSaysSo() {
+        CliTest.Result result = policy("secure.example");
+        assertThat(result.out()).contains("MTA-STS TXT _mta-sts.secure.example: none (NXDOMAIN)")
+                .contains("MTA-STS fetch: not tried").contains("TLS-RPT _smtp._tls.secure.example: none (NXDOMAIN)");
     }
 }
