@@ -82,7 +82,13 @@ public record Envelope(
         /** A DSN or delay warning the relay wrote to a sender (RFC 3464). */
         DELIVERY_NOTICE,
         /** A notice the relay wrote to its postmaster, such as an undeliverable DSN. */
-        POSTMASTER_NOTICE
+        POSTMASTER_NOTICE,
+        /**
+         * An aggregate TLS report the relay wrote to a policy domain's mailto rua (RFC 8460 5.3).
+         * It comes from the reporting contact, not the null sender, so a report that cannot be
+         * delivered is bounced to the people who run reporting; it has the notice lifetime.
+         */
+        TLS_REPORT
     }
 
     /** RFC 6152 / RFC 3030 body types. */
