@@ -67,7 +67,10 @@ public record Envelope(
         return sender.isEmpty();
     }
 
-    /** Whether the relay wrote this message itself; such a message never causes another DSN. */
+    /**
+     * Whether the relay wrote this message itself: such a message has the notice lifetime. Only
+     * the null-sender ones are never answered by a DSN; a TLS report has a sender.
+     */
     public boolean isNotice() {
         return origin != Origin.SUBMITTED;
     }

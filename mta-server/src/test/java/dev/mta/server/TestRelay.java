@@ -131,6 +131,11 @@ public final class TestRelay implements AutoCloseable {
         return relay.store();
     }
 
+    /** The delivery side, when delivery.enabled is on. */
+    public dev.mta.server.delivery.OutboundDelivery delivery() {
+        return relay.delivery().orElseThrow(() -> new IllegalStateException("delivery.enabled is false"));
+    }
+
     public RelayConfig config() {
         return config;
     }

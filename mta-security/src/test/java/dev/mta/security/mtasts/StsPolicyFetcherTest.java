@@ -89,8 +89,9 @@ class StsPolicyFetcherTest {
         FetchResult result = fetcher.fetch(domain, "id1");
         assertThat(result).isEqualTo(new FetchResult.Fetched(
                 new StsPolicy(StsMode.ENFORCE, List.of("mx.example.org"), Duration.ofDays(1), "id1", NOW)));
-        assertThat(https.requests()).contains(new ReceivedRequest(Optional.of("mta-sts." + domain), "mta-sts." + domain,
-                "GET", "/.well-known/mta-sts.txt"));
+        assertThat(https.requests()).extracting(ReceivedRequest::serverName, ReceivedRequest::host, ReceivedRequest::method,
+                ReceivedRequest::path).contains(org.assertj.core.groups.Tuple.tuple(Optional.of("mta-sts." + domain),
+                "mta-sts." + domain, "GET", "/.well-known/mta-sts.txt"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mta.security.tlsrpt;
 
+import dev.mta.testsupport.tlsrpt.ReportSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -26,6 +26,7 @@ import dev.mta.security.dns.DnsSettings;
 import dev.mta.security.dns.DnsjavaResolver;
 import dev.mta.server.config.DeliveryConfig;
 import dev.mta.server.config.RelayConfig;
+import dev.mta.server.tlsrpt.TlsReporting;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -48,13 +49,18 @@ public final class OutboundDelivery implements AutoCloseable {
     private final SmtpClient client;
     private final DeliveryService service;
     private final HopComponents hops;
+    private final TlsReporting tlsReports;
+    private final Clock clock;
     private final java.util.concurrent.ScheduledExecutorService refresher =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("mta-sts-refresh").factory());
 
-    private OutboundDelivery(SmtpClient client, DeliveryService service, HopComponents hops) {
+    private OutboundDelivery(SmtpClient client, DeliveryService service, HopComponents hops, TlsReporting tlsReports,
+            Clock clock) {
         this.client = client;
         this.service = service;
         this.hops = hops;
+        this.tlsReports = tlsReports;
+        this.clock = clock;
     }
 
     /** Builds the delivery side; {@link #start()} sets it going. */
@@ -69,10 +75,11 @@ public final class OutboundDelivery implements AutoCloseable {
                 delivery.postmaster(), delivery.delayWarning(), lifetime, clock);
         DeliveryLimits limits = new DeliveryLimits(delivery.maxConnections(), delivery.maxConnectionsPerDestination(),
                 leaseTime(t), POLL_INTERVAL);
-        MessageDelivery messageDelivery = hops.messageDelivery(client, dev.mta.delivery.tlsreport.TlsSessionReporter.off());
+        TlsReporting tlsReports = TlsReporting.create(config, store, hops.txt(), clock);
+        MessageDelivery messageDelivery = hops.messageDelivery(client, tlsReports.reporter());
         DeliveryService service = new DeliveryService(store, messageDelivery,
                 notifier, retry, limits, clock, config.hostname() + "/" + ProcessHandle.current().pid());
-        return new OutboundDelivery(client, service, hops);
+        return new OutboundDelivery(client, service, hops, tlsReports, clock);
     }
 
     /**
@@ -94,11 +101,17 @@ public final class OutboundDelivery implements AutoCloseable {
         hops.stsPolicies().ifPresent(sts -> refresher.scheduleWithFixedDelay(
                 () -> {
                     try {
-                        sts.refreshDueBefore(java.time.Instant.now().plus(Duration.ofDays(1)));
+                        sts.refreshDueBefore(clock.instant().plus(Duration.ofDays(1)));
                     } catch (RuntimeException e) {
                         org.slf4j.LoggerFactory.getLogger(OutboundDelivery.class).warn("MTA-STS refresh failed: {}", e.toString());
                     }
                 }, 1, 60, java.util.concurrent.TimeUnit.MINUTES));
+        tlsReports.start();
+    }
+
+    /** TLS reporting (RFC 8460): its counts and the daily sending. */
+    public TlsReporting tlsReports() {
+        return tlsReports;
     }
 
     public DeliveryService service() {
@@ -115,6 +128,7 @@ public final class OutboundDelivery implements AutoCloseable {
         try {
             refresher.shutdownNow();
             service.close();
+            tlsReports.close();
         } finally {
             client.close();
             hops.close();

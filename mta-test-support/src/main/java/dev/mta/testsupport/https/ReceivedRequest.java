@@ -9,6 +9,18 @@ import java.util.Optional;
  * @param host       the Host header without a port, lower case
  * @param method     the HTTP method
  * @param path       the request target as sent
+ * @param contentType the Content-Type header, if any
+ * @param body       the request body, empty for none
  */
-public record ReceivedRequest(Optional<String> serverName, String host, String method, String path) {
+public record ReceivedRequest(Optional<String> serverName, String host, String method, String path,
+                              Optional<String> contentType, byte[] body) {
+
+    public ReceivedRequest {
+        body = body.clone();
+    }
+
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
 }

@@ -185,7 +185,9 @@ public final class TestHttpsServer implements AutoCloseable {
             String hostHeader = Optional.ofNullable(request.headers().get(HttpHeaderNames.HOST)).orElse("");
             String host = hostWithoutPort(hostHeader).toLowerCase(Locale.ROOT);
             requests.add(new ReceivedRequest(Optional.ofNullable(ctx.channel().attr(SERVER_NAME).get()),
-                    host, request.method().name(), request.uri()));
+                    host, request.method().name(), request.uri(),
+                    Optional.ofNullable(request.headers().get(HttpHeaderNames.CONTENT_TYPE)),
+                    io.netty.buffer.ByteBufUtil.getBytes(request.content())));
             HttpsResponse response = responses.getOrDefault(key(host, request.uri()), HttpsResponse.status(404));
             if (response.delay().isPositive()) {
                 ctx.executor().schedule(() -> send(ctx, response), response.delay().toNanos(), TimeUnit.NANOSECONDS);

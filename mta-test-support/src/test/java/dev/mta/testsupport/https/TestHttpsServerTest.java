@@ -101,9 +101,26 @@ class TestHttpsServerTest {
     }
 
     @Test
+    void recordsTheContentTypeAndBodyOfAPost() throws Exception {
+        try (SSLSocket socket = (SSLSocket) ca.trustingSslContext().getSocketFactory()
+                .createSocket(server.address().getAddress(), server.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("POST /collect HTTP/1.1\r\nHost: c.example\r\nContent-Type: application/tlsrpt+gzip\r\n"
+                    + "Content-Length: 5\r\n\r\nhello").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            readAll(socket.getInputStream());
+        }
+        ReceivedRequest post = server.requests().stream().filter(r -> r.path().equals("/collect")).findFirst().orElseThrow();
+        assertThat(post.method()).isEqualTo("POST");
+        assertThat(post.contentType()).contains("application/tlsrpt+gzip");
+        assertThat(new String(post.body(), StandardCharsets.US_ASCII)).isEqualTo("hello");
+    }
+
+    @Test
     void recordsRequestsWithSniAndHost() throws Exception {
         get("a.example", "A.Example", "/recorded");
-        assertThat(server.requests()).contains(new ReceivedRequest(Optional.of("a.example"), "a.example", "GET", "/recorded"));
+        assertThat(server.requests()).extracting(ReceivedRequest::serverName, ReceivedRequest::host, ReceivedRequest::method,
+                ReceivedRequest::path).contains(org.assertj.core.groups.Tuple.tuple(Optional.of("a.example"), "a.example", "GET", "/recorded"));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.mta.security.tlsrpt;
+package dev.mta.testsupport.tlsrpt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 
-/** The RFC 8460 4.4 report schema (src/test/resources/tlsrpt), for checking what we write. */
-final class ReportSchema {
+/** The RFC 8460 4.4 report schema (resources/tlsrpt), for checking the reports the relay writes. */
+public final class ReportSchema {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonSchema SCHEMA = load();
@@ -25,7 +25,7 @@ final class ReportSchema {
     }
 
     /** The schema's complaints about {@code json}; empty when it is a valid report. */
-    static Set<String> problems(byte[] json) {
+    public static Set<String> problems(byte[] json) {
         try {
             JsonNode node = JSON.readTree(json);
             return SCHEMA.validate(node).stream().map(ValidationMessage::getMessage).collect(Collectors.toSet());
@@ -34,7 +34,7 @@ final class ReportSchema {
         }
     }
 
-    static JsonNode parse(byte[] json) {
+    public static JsonNode parse(byte[] json) {
         try {
             return JSON.readTree(json);
         } catch (IOException e) {
@@ -42,7 +42,7 @@ final class ReportSchema {
         }
     }
 
-    static byte[] gunzip(byte[] gzipped) {
+    public static byte[] gunzip(byte[] gzipped) {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             in.transferTo(out);
@@ -52,7 +52,7 @@ final class ReportSchema {
         }
     }
 
-    static byte[] resource(String name) {
+    public static byte[] resource(String name) {
         try (InputStream in = ReportSchema.class.getResourceAsStream("/tlsrpt/" + name)) {
             return in.readAllBytes();
         } catch (IOException e) {
