@@ -299,6 +299,17 @@ class TlsReportingTest {
         }
     }
 
+    @Test
+    void aPolicyServerWithAnUntrustedCertificateIsStsWebpkiInvalid() throws Exception {
+        policyServer.close();
+        policyServer = TestHttpsServer.start(certificates.selfSignedLeaf("mta-sts.example.org"));
+        try (DeliveryHarness relay = withSts(relay(tls(mx1Key), tls(mx2Key)), "enforce", "mx1.example.org").start(dir)) {
+            deliver(relay, "bob@example.org");
+            assertThat(relay.mx1().messages()).as("no policy could be had: delivered as without one").hasSize(1);
+            assertThat(onlyFailure(only(PolicyType.STS)).resultType()).isEqualTo(ResultType.STS_WEBPKI_INVALID);
+        }
+    }
+
     // --- DANE (RFC 8460 4.4 policy-type tlsa) ---
 
     private static TlsaAssociation eeSpki(CertifiedKey key) {

@@ -2,6 +2,7 @@ package dev.mta.security.mtasts;
 
 import dev.mta.security.dns.DnsResult;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,14 +29,23 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p>Thread-safe as its store is. Calls block on DNS and HTTPS: run them on virtual threads.
  * Concurrent calls that need the same policy (domain and id) share one fetch, so a burst of
- * deliveries to a domain does not become a burst of requests to its policy host.
+ * deliveries to a domain does not become a burst of requests to its policy host; and a failed
+ * fetch is not repeated for {@link #RETRY_AFTER_FAILURE}, so a dead policy host costs one
+ * timeout per domain every few minutes, not one per MX host of every delivery attempt.
  */
 public final class StsPolicies {
+    /** How long a failed fetch of a domain's announced policy is remembered instead of retried. */
+    public static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(5);
+
     private final TxtLookup txt;
     private final StsPolicySource source;
     private final StsPolicyStore store;
     private final Clock clock;
     private final ConcurrentMap<String, CompletableFuture<FetchResult>> fetching = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, RecentFailure> recentFailures = new ConcurrentHashMap<>();
+
+    private record RecentFailure(FetchResult.Failed failure, Instant at) {
+    }
 
     public StsPolicies(TxtLookup txt, StsPolicySource source, StsPolicyStore store, Clock clock) {
         this.txt = Objects.requireNonNull(txt, "txt");
@@ -58,7 +68,7 @@ public final class StsPolicies {
         if (cached.isPresent() && cached.get().id().equals(id)) {
             return new StsLookup.InForce(cached.get(), Optional.empty());
         }
-        return switch (fetchOnce(name, id)) {
+        return switch (fetchUnlessRecentlyFailed(name, id)) {
             case FetchResult.Fetched fetched -> new StsLookup.InForce(fetched.policy(), Optional.empty());
             // RFC 8461 5.1: a failed refresh leaves the cached policy in force until it expires.
             case FetchResult.Failed failed -> cached.<StsLookup>map(policy -> new StsLookup.InForce(policy, Optional.of(failed)))
@@ -85,6 +95,24 @@ public final class StsPolicies {
             outcomes.put(domain, result);
         }
         return outcomes;
+    }
+
+    private FetchResult fetchUnlessRecentlyFailed(String domain, String id) {
+        String key = domain + " " + id;
+        RecentFailure recent = recentFailures.get(key);
+        Instant now = clock.instant();
+        if (recent != null && now.isBefore(recent.at().plus(RETRY_AFTER_FAILURE))) {
+            return recent.failure();
+        }
+        FetchResult result = fetchOnce(domain, id);
+        if (result instanceof FetchResult.Failed failed) {
+            // Forget failures past their time, so the map holds only the last few minutes' worth.
+            recentFailures.values().removeIf(old -> !now.isBefore(old.at().plus(RETRY_AFTER_FAILURE)));
+            recentFailures.put(key, new RecentFailure(failed, now));
+        } else {
+            recentFailures.remove(key);
+        }
+        return result;
     }
 
     /** Fetches, or waits for the fetch another thread already does; a policy fetched is stored. */

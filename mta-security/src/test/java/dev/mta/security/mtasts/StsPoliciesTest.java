@@ -191,6 +191,28 @@ class StsPoliciesTest {
     }
 
     @Test
+    void aFailedFetchIsNotRepeatedForFiveMinutesThenTriedAgain() {
+        announce("v=STSv1; id=1");
+        assertThat(policies.policyFor(domain)).isInstanceOf(StsLookup.Unavailable.class);
+        serve(HttpsResponse.policy(ENFORCE));
+        clock.advance(StsPolicies.RETRY_AFTER_FAILURE.minusSeconds(1));
+        assertThat(policies.policyFor(domain)).isInstanceOf(StsLookup.Unavailable.class);
+        assertThat(fetches()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(inForce(policies.policyFor(domain)).mode()).isEqualTo(StsMode.ENFORCE);
+        assertThat(fetches()).isEqualTo(2);
+    }
+
+    @Test
+    void aNewIdIsFetchedAtOnceEvenRightAfterAFailure() {
+        announce("v=STSv1; id=1");
+        policies.policyFor(domain);
+        announce("v=STSv1; id=2");
+        serve(HttpsResponse.policy(ENFORCE));
+        assertThat(inForce(policies.policyFor(domain)).id()).isEqualTo("2");
+    }
+
+    @Test
     void cachedPolicyIsDroppedAfterMaxAge() {
         announce("v=STSv1; id=1");
         serve(HttpsResponse.policy(ENFORCE));
