@@ -99,6 +99,31 @@ public final class PickupService implements AutoCloseable {
         return queued;
     }
 
+    /**
+     * Removes files left in {@code tmp/} by a sendmail that died while writing, once they are
+     * older than {@code age} by their modification time (the maildir convention is 36 hours).
+     * They were never handed over: their senders got a failure exit and still have the mail.
+     * Returns how many were removed.
+     */
+    public int removeAbandonedTemporaryFiles(Duration age) throws IOException {
+        Instant cutoff = clock.instant().minus(age);
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(drop.tmp())) {
+            for (Path entry : entries) {
+                try {
+                    if (Files.isRegularFile(entry) && Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff)) {
+                        Files.deleteIfExists(entry);
+                        removed++;
+                        LOG.info("removed abandoned drop file tmp/{}", entry.getFileName());
+                    }
+                } catch (IOException e) {
+                    LOG.warn("could not remove abandoned drop file {}: {}", entry, e.toString());
+                }
+            }
+        }
+        return removed;
+    }
+
     /** Polls {@code new/} every interval on a virtual thread until {@link #close}. */
     public synchronized void start() {
         if (poller != null) {

@@ -313,4 +313,38 @@ class PickupServiceTest {
         }
         assertThat(store.list()).hasSize(1);
     }
+
+    @Test
+    void onlyAbandonedTemporaryFilesAreRemoved() throws Exception {
+        Path abandoned = Files.writeString(drop.tmp().resolve("0000000000001.1.0123456789abcdef"), "MTA-DROP 1\n");
+        Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.from(CLOCK.instant().minus(Duration.ofHours(37))));
+        Path writing = Files.writeString(drop.tmp().resolve("0000000000002.1.0123456789abcdef"), "MTA-DROP 1\n");
+        Files.setLastModifiedTime(writing, java.nio.file.attribute.FileTime.from(CLOCK.instant().minus(Duration.ofMinutes(1))));
+
+        assertThat(pickup.removeAbandonedTemporaryFiles(Duration.ofHours(36))).isEqualTo(1);
+
+        assertThat(abandoned).doesNotExist();
+        assertThat(writing).exists();
+    }
+
+    @Test
+    void envelopeValuesThatWouldBreakTheHeaderAreRefusedBeforeAnythingIsWritten() throws Exception {
+        List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> attempts = List.of(
+                () -> DropEnvelope.of("a@example.org", List.of("b@example.net\nrcpt: <evil@example.com>"), Envelope.BodyType.SEVEN_BIT, ALICE),
+                () -> DropEnvelope.of("a@example.org\r", List.of("b@example.net"), Envelope.BodyType.SEVEN_BIT, ALICE),
+                () -> DropEnvelope.of("a@example.org", List.of("<b@example.net>"), Envelope.BodyType.SEVEN_BIT, ALICE),
+                () -> DropEnvelope.of("a@example.org", List.of("no-domain"), Envelope.BodyType.SEVEN_BIT, ALICE),
+                () -> DropEnvelope.of("a@example.org", List.of(), Envelope.BodyType.SEVEN_BIT, ALICE),
+                () -> new DropEnvelope("a@example.org", List.of(new EnvelopeRecipient("b@example.net", Set.of(),
+                        Optional.of("rfc822;b@example.net\nuid: 0"))), Envelope.BodyType.SEVEN_BIT, false, Optional.empty(),
+                        Optional.empty(), ALICE),
+                () -> new DropEnvelope("a@example.org", List.of(EnvelopeRecipient.of("b@example.net")), Envelope.BodyType.SEVEN_BIT,
+                        false, Optional.empty(), Optional.of("id\nuser: root"), ALICE),
+                () -> new DropEnvelope("j\u00f6rg@example.org", List.of(EnvelopeRecipient.of("b@example.net")),
+                        Envelope.BodyType.SEVEN_BIT, false, Optional.empty(), Optional.empty(), ALICE),
+                () -> new DropEnvelope.Submitter("alice\nuid: 0", 1000));
+        for (var attempt : attempts) {
+            org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(attempt);
+        }
+    }
 }
