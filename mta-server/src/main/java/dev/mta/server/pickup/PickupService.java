@@ -200,8 +200,9 @@ public final class PickupService implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return false; // taken by another pickup, or removed by the operator
         } catch (IOException e) {
-            // unreadable now (permissions, an I/O error): leave it for the next run
-            LOG.warn("pickup could not read {}: {}", name, e.toString());
+            // the file could not be read or the spool not written (permissions, an I/O error):
+            // nothing was queued, the file stays for the next run
+            LOG.warn("pickup of {} failed, left for the next run: {}", name, e.toString());
             return false;
         }
         try {
