@@ -12,6 +12,8 @@ import dev.mta.security.users.UsersFileException;
 import dev.mta.server.config.RelayConfig;
 import dev.mta.server.delivery.OutboundDelivery;
 import dev.mta.server.delivery.WakingStore;
+import dev.mta.server.pickup.DropDirectory;
+import dev.mta.server.pickup.PickupService;
 import dev.mta.server.smtp.Authenticator;
 import dev.mta.server.smtp.ServerTls;
 import dev.mta.server.tls.SelfSignedCertificate;
@@ -20,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,14 +33,20 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Relay implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Relay.class);
 
+    // How often the mail drop is scanned, and when a half-written drop file counts as abandoned.
+    private static final Duration PICKUP_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration ABANDONED_DROP = Duration.ofHours(36);
+
     private final MessageStore store;
     private final RelayServer server;
     private final Optional<OutboundDelivery> delivery;
+    private final PickupService pickup;
 
-    private Relay(MessageStore store, RelayServer server, Optional<OutboundDelivery> delivery) {
+    private Relay(MessageStore store, RelayServer server, Optional<OutboundDelivery> delivery, PickupService pickup) {
         this.store = store;
         this.server = server;
         this.delivery = delivery;
+        this.pickup = pickup;
     }
 
     public static Relay start(RelayConfig config, Clock clock) throws Exception {
@@ -55,6 +64,9 @@ public final class Relay implements AutoCloseable {
                     target.wake();
                 }
             });
+            PickupService pickup = new PickupService(DropDirectory.inDataDirectory(config.dataDirectory()), listenerStore,
+                    config.hostname(), clock, PICKUP_INTERVAL);
+            pickup.removeAbandonedTemporaryFiles(ABANDONED_DROP);
             RelayServer server = RelayServer.start(config, listenerStore, tls, authenticator, clock);
             Optional<OutboundDelivery> delivery = Optional.empty();
             if (config.delivery().enabled()) {
@@ -69,7 +81,9 @@ public final class Relay implements AutoCloseable {
             } else {
                 LOG.warn("delivery.enabled = false: mail is accepted and queued, but not sent");
             }
-            return new Relay(store, server, delivery);
+            // Mail the sendmail command dropped, also while the server was down (at-least-once).
+            pickup.start();
+            return new Relay(store, server, delivery, pickup);
         } catch (Exception e) {
             store.close();
             throw e;
@@ -129,6 +143,7 @@ public final class Relay implements AutoCloseable {
     @Override
     public void close() {
         try {
+            pickup.close();
             server.close();
             delivery.ifPresent(OutboundDelivery::close);
         } finally {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             CheckConfigCommand.class,
             QueueCommand.class,
             PolicyCommand.class,
-            UserCommand.class
+            UserCommand.class,
+            SendmailCommand.class
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -32,7 +33,21 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its sysexits code (for tests, without System.exit). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new Main());
+        return run(args, System.in, out, err);
+    }
+
+    /** The same, with {@code in} as standard input (sendmail reads the message from it). */
+    public static int run(String[] args, java.io.InputStream in, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new Main(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                K made = CommandLine.defaultFactory().create(type);
+                if (made instanceof SendmailCommand sendmail) {
+                    sendmail.input = in;
+                }
+                return made;
+            }
+        });
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((exception, arguments) -> {

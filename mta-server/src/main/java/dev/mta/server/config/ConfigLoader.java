@@ -36,13 +36,18 @@ public final class ConfigLoader {
     /** Blocks whose entries are named by the user (listeners, routes), with the keys each entry may have. */
     private static final Map<String, NamedBlocks> NAMED_BLOCKS = Map.of(
             "smtp.listeners", new NamedBlocks("listener", "relay { port = 25, mode = relay }",
-                    Set.of("enabled", "address", "port", "mode")),
+                    Set.of("enabled", "address", "port", "mode"), false),
             "delivery.routes", new NamedBlocks("route", "\"example.com\" { relay-host = \"[smtp.example.net]:587\" }",
-                    Set.of("relay-host", "user", "password-file", "tls")),
+                    Set.of("relay-host", "user", "password-file", "tls"), false),
             "delivery.tls-policy", new NamedBlocks("policy", "\"example.com\" = dane-only",
-                    Set.of("level", "match", "fingerprints")));
+                    Set.of("level", "match", "fingerprints"), true),
+            "sendmail.rewrite", new NamedBlocks("rewrite", "\"root\" = \"ops@example.org\"", Set.of(), true));
 
-    private record NamedBlocks(String entry, String example, Set<String> keys) {
+    /**
+     * @param keys          what an entry's block may hold; empty when entries are plain values
+     * @param valuesAllowed whether an entry may be a plain value ({@code "name" = value})
+     */
+    private record NamedBlocks(String entry, String example, Set<String> keys, boolean valuesAllowed) {
     }
 
     private ConfigLoader() {
@@ -173,8 +178,12 @@ public final class ConfigLoader {
         String allowed = String.join(", ", new java.util.TreeSet<>(named.keys()));
         for (Map.Entry<String, ConfigValue> entry : ((ConfigObject) block).entrySet()) {
             String path = blockPath + "." + entry.getKey();
-            if (entry.getValue().valueType() == ConfigValueType.STRING && blockPath.equals("delivery.tls-policy")) {
-                continue; // "example.com" = dane-only: the short form of { level = dane-only }
+            if (entry.getValue().valueType() == ConfigValueType.STRING && named.valuesAllowed()) {
+                continue; // "example.com" = dane-only, "root" = "ops@example.org"
+            }
+            if (named.keys().isEmpty()) {
+                throw new ConfigException(source(entry.getValue().origin()) + ": " + path
+                        + ": expected a value, e.g. " + named.example());
             }
             if (entry.getValue().valueType() != ConfigValueType.OBJECT) {
                 throw new ConfigException(source(entry.getValue().origin()) + ": " + path

@@ -46,7 +46,32 @@ final class ConfigReader {
             throw error("data-directory", "must not be empty");
         }
         hostname = hostname.toLowerCase(Locale.ROOT);
-        return new RelayConfig(hostname, Path.of(dataDirectory), smtp(), queue(), delivery(hostname));
+        return new RelayConfig(hostname, Path.of(dataDirectory), smtp(), queue(), delivery(hostname), sendmail(hostname));
+    }
+
+    /** The sendmail command's address completion; the origin defaults to the hostname. */
+    private SendmailConfig sendmail(String hostname) {
+        String origin = string("sendmail.origin-domain").strip().toLowerCase(Locale.ROOT);
+        if (origin.isEmpty()) {
+            origin = hostname;
+        } else if (!origin.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+            throw error("sendmail.origin-domain", "not a domain name: '" + origin + "'");
+        }
+        Map<String, String> rewrite = new java.util.LinkedHashMap<>();
+        ConfigObject table = config.getObject("sendmail.rewrite");
+        for (String from : new java.util.TreeSet<>(table.keySet())) {
+            String path = "sendmail.rewrite." + quoteKey(from);
+            String to = string(path).strip();
+            if (!to.matches("[^@\\s<>]+@[^@\\s<>]+")) {
+                throw error(path, "expected the address to deliver to instead, like ops@example.org, not '" + to + "'");
+            }
+            if (from.isBlank() || from.matches(".*[\\s<>].*")) {
+                throw error(path, "not an address or local name: '" + from + "'");
+            }
+            String key = from.contains("@") ? from : from + "@" + origin;
+            rewrite.put(key.toLowerCase(Locale.ROOT), to);
+        }
+        return new SendmailConfig(origin, rewrite);
     }
 
     private SmtpConfig smtp() {

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** The header fields the relay writes: Received (RFC 5321 4.4), and Date and Message-ID for submissions (RFC 6409 8). */
-final class TraceHeaders {
+public final class TraceHeaders {
     // RFC 5322 3.3 date-time with a numeric zone.
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT);
@@ -38,12 +38,18 @@ final class TraceHeaders {
         return (smtpUtf8 ? "UTF8SMTP" : "ESMTP") + (tls ? "S" : "") + (authenticated ? "A" : "");
     }
 
-    static String date(ZonedDateTime when) {
+    /** A Date field for a message that has none (RFC 5322 3.6.1), with its CRLF. */
+    public static String date(ZonedDateTime when) {
         return "Date: " + DATE.format(when) + "\r\n";
     }
 
     static String messageId(QueueId id, String hostname, ZonedDateTime when) {
-        return "Message-ID: <" + ID_TIME.format(when) + "." + id + "@" + hostname + ">\r\n";
+        return messageId(id.toString(), hostname, when);
+    }
+
+    /** A Message-ID field (RFC 5322 3.6.4), unique through {@code unique}, with its CRLF. */
+    public static String messageId(String unique, String hostname, ZonedDateTime when) {
+        return "Message-ID: <" + ID_TIME.format(when) + "." + unique + "@" + hostname + ">\r\n";
     }
 
     /** Client-supplied text goes into a header: keep it to printable characters. */
