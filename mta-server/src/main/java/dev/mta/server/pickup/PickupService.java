@@ -181,7 +181,7 @@ public final class PickupService implements AutoCloseable {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
             DropEnvelope dropped;
             try {
-                dropped = DropFileFormat.readHeader(in);
+                dropped = withOwner(DropFileFormat.readHeader(in), file);
             } catch (MalformedDropException e) {
                 setAside(file, e.getMessage());
                 return false;
@@ -212,6 +212,22 @@ public final class PickupService implements AutoCloseable {
             LOG.error("queued {} but could not remove it, it will be queued again: {}", name, e.toString());
         }
         return true;
+    }
+
+    /**
+     * The user a drop file names is what the command said; the file's owner is what the system
+     * vouches for, since nobody can create a file owned by someone else. The owner wins.
+     */
+    private static DropEnvelope withOwner(DropEnvelope dropped, Path file) throws IOException {
+        DropEnvelope.Submitter owner;
+        try {
+            owner = new DropEnvelope.Submitter(Files.getOwner(file).getName(),
+                    ((Number) Files.getAttribute(file, "unix:uid")).longValue());
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return dropped; // no POSIX owners here: the declared user is all there is
+        }
+        return new DropEnvelope(dropped.sender(), dropped.recipients(), dropped.bodyType(), dropped.smtpUtf8(),
+                dropped.dsnReturn(), dropped.dsnEnvelopeId(), owner);
     }
 
     private void setAside(Path file, String reason) {

@@ -89,10 +89,14 @@ class PickupServiceTest {
         assertThat(stored.dsnReturn()).contains(Envelope.DsnReturn.HDRS);
         assertThat(stored.dsnEnvelopeId()).contains("job-42");
         assertThat(stored.origin()).isEqualTo(Envelope.Origin.SUBMITTED);
-        assertThat(stored.client()).isEqualTo(new Envelope.ClientInfo("127.0.0.1", "sendmail", Optional.of("alice")));
+        // the file's owner, not the user the drop file declares (ALICE), is who sent it
+        Path probe = Files.createTempFile(drop.root(), "owner", "");
+        String owner = Files.getOwner(probe).getName();
+        long uid = ((Number) Files.getAttribute(probe, "unix:uid")).longValue();
+        assertThat(stored.client()).isEqualTo(new Envelope.ClientInfo("127.0.0.1", "sendmail", Optional.of(owner)));
         assertThat(stored.receivedAt()).isEqualTo(CLOCK.instant());
         assertThat(queuedBody(queued.getFirst())).isEqualTo(
-                "Received: by mta.example.org (mta pickup, from userid 1000)\r\n\tid " + detail.id()
+                "Received: by mta.example.org (mta pickup, from userid " + uid + ")\r\n\tid " + detail.id()
                         + ";\r\n\tSun, 1 Mar 2026 10:15:30 +0000\r\n"
                         + "Subject: cron\r\n\r\nline one\r\nline two\r\n");
         try (var left = Files.list(drop.ready())) {
