@@ -71,7 +71,8 @@ final class SendmailCommand implements Callable<Integer> {
     String envelopeId;
 
     @Option(names = "-b", paramLabel = "MODE",
-            description = "m: send (default); s: SMTP on standard input and output; p: list the queue (mailq); v: verify addresses.")
+            description = "m: send (default); s: SMTP on standard input and output; p: list the queue (mailq); v: verify addresses;"
+                    + " i: rebuild aliases (newaliases), a no-op.")
     String mode = "m";
 
     @Option(names = "-q", arity = "0..1", fallbackValue = "", paramLabel = "INTERVAL",
@@ -107,7 +108,12 @@ final class SendmailCommand implements Callable<Integer> {
             case "m" -> send(config());
             case "s" -> new StdioSmtpSession(config(), input, out, dropper(config()), user(), Clock.systemUTC()).run();
             case "v" -> verify(config(), out);
-            default -> throw new CommandFailure(ExitCodes.USAGE, "-b" + mode + " is not supported (use -bm, -bs, -bp or -bv)");
+            case "i" -> {
+                // sendmail -bi is newaliases; tools call it after editing /etc/aliases
+                out.println("mta: no aliases database (sendmail.rewrite in the configuration does that job); nothing to do");
+                yield ExitCodes.OK;
+            }
+            default -> throw new CommandFailure(ExitCodes.USAGE, "-b" + mode + " is not supported (use -bm, -bs, -bp, -bv or -bi)");
         };
     }
 

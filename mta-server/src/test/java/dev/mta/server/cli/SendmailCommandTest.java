@@ -312,6 +312,13 @@ class SendmailCommandTest {
     }
 
     @Test
+    void dashBiIsNewaliasesAndDoesNothing() {
+        Run run = sendmail("", "-bi");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("nothing to do");
+    }
+
+    @Test
     void dashBvSaysWhereEachAddressWouldGoWithoutSending() throws Exception {
         try (TestDnsServer dns = TestDnsServer.start()) {
             dns.zone("example.net").mx("example.net", 10, "mx.example.net").a("mx.example.net", "192.0.2.25");
