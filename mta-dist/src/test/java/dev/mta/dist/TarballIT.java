@@ -66,6 +66,19 @@ class TarballIT {
     }
 
     @Test
+    void allowsNettysUnsafeAccessOnJava24AndLater(@TempDir Path data) {
+        // As ./mta does: JDK 24+ warns at each start about sun.misc.Unsafe unless allowed.
+        String output = Command.run(List.of("bin/mta", "check-config", "-o", "data-directory=" + data), home,
+                Map.of("MTA_CONFIG", "", "JAVA_HOME", System.getProperty("java.home"),
+                        "MTA_JAVA_OPTS", "-XshowSettings:properties")).successfulOutput();
+        if (Runtime.version().feature() >= 24) {
+            assertThat(output).contains("sun.misc.unsafe.memory.access = allow");
+        } else {
+            assertThat(output).doesNotContain("sun.misc.unsafe.memory.access");
+        }
+    }
+
+    @Test
     void refusesAJavaHomeOlderThan21ForANewerOne(@TempDir Path data, @TempDir Path fakeJava) throws Exception {
         // A JAVA_HOME whose java says it is 17 is passed over; the launcher finds a 21+ elsewhere.
         Path bin = java.nio.file.Files.createDirectories(fakeJava.resolve("bin"));
