@@ -57,6 +57,17 @@ class TarballIT {
     }
 
     @Test
+    void findsItsLibrariesWhenStartedThroughASymlink(@TempDir Path data, @TempDir Path binDirectory)
+            throws Exception {
+        // As from /usr/local/bin/mta -> .../bin/mta: the home is where the link points.
+        Path link = java.nio.file.Files.createSymbolicLink(binDirectory.resolve("mta"), home.resolve("bin/mta"));
+        String output = Command.run(List.of(link.toString(), "check-config", "-o", "data-directory=" + data,
+                "-o", "delivery.trust-anchors=" + home.resolve("conf/trust-anchors.txt")), data,
+                Map.of("MTA_CONFIG", "")).successfulOutput();
+        assertThat(output).contains("data-directory = " + data);
+    }
+
+    @Test
     void passesMtaJavaOptsToTheJvmWordByWord(@TempDir Path data) {
         // -XshowSettings prints and lets the program run on; two words must arrive as two options.
         String output = Command.run(List.of("bin/mta", "check-config", "-o", "data-directory=" + data), home,
