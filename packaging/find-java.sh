@@ -3,29 +3,9 @@
 # 12 ships only 17; this machine kind carries a Temurin 25 there. When none is found and we are
 # root, Debian's openjdk-21 (or newer) is installed if the archive offers one.
 
-java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/java-lookup.sh"
 
-usable_jdk() {
-  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] && [ "$(java_major "$1/bin/java")" -ge 21 ] 2>/dev/null
-}
-
-find_jdk() {
-  if [ -n "${JAVA_HOME:-}" ] && usable_jdk "$JAVA_HOME"; then echo "$JAVA_HOME"; return 0; fi
-  if command -v javac >/dev/null 2>&1; then
-    local home
-    home=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
-    if usable_jdk "$home"; then echo "$home"; return 0; fi
-  fi
-  local candidate
-  for candidate in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sed 's:/$::' | sort -V -r); do
-    if usable_jdk "$candidate"; then echo "$candidate"; return 0; fi
-  done
-  return 1
-}
-
-if ! MTA_JDK=$(find_jdk); then
+if ! mta_find_java_home javac; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "mta: no JDK 21+ found; trying Debian's packages" >&2
     apt-get update -qq >/dev/null 2>&1 || true
@@ -33,10 +13,10 @@ if ! MTA_JDK=$(find_jdk); then
       if apt-get install -y -qq "$pkg" >/dev/null 2>&1; then break; fi
     done
   fi
-  if ! MTA_JDK=$(find_jdk); then
+  if ! mta_find_java_home javac; then
     echo "mta: a JDK 21 or newer is needed: set JAVA_HOME to one (found none under /usr/lib/jvm)" >&2
     exit 69
   fi
 fi
-export JAVA_HOME="$MTA_JDK"
+export JAVA_HOME="$MTA_JAVA_HOME"
 export PATH="$JAVA_HOME/bin:$PATH"

@@ -1,10 +1,12 @@
 # Sourced by ./test: installs the Debian packages the tests drive as real peers, when missing.
 #   strace   SyncSyscallTest watches the queue's fsync calls
+#   systemd  mta-dist's SystemdUnitIT checks the packaged unit with systemd-analyze
+#   dpkg     mta-dist opens the .deb with dpkg-deb and unpacks it with dpkg (always there on Debian)
 # Needs root (or sudo) and apt-get; without them it says what to install and the run fails.
 
 mta_missing_packages() {
   local missing=() pkg tool
-  for pair in strace:/usr/bin/strace; do
+  for pair in strace:/usr/bin/strace systemd:/usr/bin/systemd-analyze dpkg:/usr/bin/dpkg-deb; do
     pkg=${pair%%:*}; tool=${pair#*:}
     [ -x "$tool" ] || missing+=("$pkg")
   done
