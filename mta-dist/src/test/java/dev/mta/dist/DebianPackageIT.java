@@ -2,6 +2,7 @@ package dev.mta.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mta.testsupport.dns.TestDnsServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,8 +95,9 @@ class DebianPackageIT {
         assertThat(postinst)
                 .contains("if ! getent passwd mta >/dev/null; then")
                 .contains("adduser --system --group --home /var/lib/mta --no-create-home mta")
-                .contains("if [ ! -d /var/lib/mta ]; then")
-                .contains("install -d -o mta -g mta -m 0750 /var/lib/mta")
+                .contains("if [ ! -d \"$dir\" ]; then")
+                .contains("install -d -o mta -g mta -m 0750 \"$dir\"")
+                .contains("/var/lib/mta/maildrop/new")
                 .contains("[ -d /run/systemd/system ]");
         assertThat(Files.readString(control.resolve("postrm")))
                 .contains("if [ \"$1\" = purge ]; then")
@@ -148,7 +150,7 @@ class DebianPackageIT {
         List<String> repository = Files.readAllLines(Distribution.repositoryConfDirectory().resolve("mta.conf"));
         assertThat(installed).contains("data-directory = \"/var/lib/mta\"")
                 .contains("  trust-anchors = \"/etc/mta/trust-anchors.txt\"");
-        // Made from conf/mta.conf at build time: only those two lines differ.
+        // Made from conf/mta.conf at build time: only the two paths and the three ports differ.
         assertThat(installed).hasSameSizeAs(repository);
         List<String> changed = new ArrayList<>();
         for (int i = 0; i < installed.size(); i++) {
@@ -156,7 +158,9 @@ class DebianPackageIT {
                 changed.add(repository.get(i).strip());
             }
         }
-        assertThat(changed).containsExactly("data-directory = \"data\"", "trust-anchors = \"conf/trust-anchors.txt\"");
+        assertThat(changed).containsExactly("data-directory = \"data\"", "port = 2525", "port = 5587", "port = 5465",
+                "trust-anchors = \"conf/trust-anchors.txt\"");
+        assertThat(installed).contains("      port = 25", "      port = 587", "      port = 465");
         assertThat(root.resolve("etc/mta/trust-anchors.txt"))
                 .hasSameTextualContentAs(Distribution.repositoryConfDirectory().resolve("trust-anchors.txt"));
     }
@@ -171,6 +175,27 @@ class DebianPackageIT {
                 spool, Map.of()).successfulOutput();
         assertThat(output).contains("data-directory = " + spool)
                 .contains("delivery.dnssec = validate    # " + root.resolve("etc/mta/mta.conf"));
+    }
+
+    @Test
+    void installedSendmailVerifiesAddressesWithTheShippedConfiguration(@TempDir Path spool) throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.zone("example.net").mx("example.net", 10, "mx.example.net").a("mx.example.net", "192.0.2.25");
+            // The installed /etc/mta/mta.conf, with the lab's DNS and a scratch data directory.
+            Path conf = Files.writeString(spool.resolve("lab.conf"), String.join("\n",
+                    "include file(\"" + root.resolve("etc/mta/mta.conf") + "\")",
+                    "hostname = relay.test",
+                    "data-directory = \"" + spool.resolve("data") + "\"",
+                    "delivery.trust-anchors = \"" + root.resolve("etc/mta/trust-anchors.txt") + "\"",
+                    "delivery.dnssec = off",
+                    "delivery.dns-servers = [\"127.0.0.1:" + dns.port() + "\"]",
+                    "sendmail.origin-domain = example.net",
+                    "sendmail.rewrite { root = \"ops@example.net\" }", ""));
+            String output = Command.run(List.of(root.resolve("usr/share/mta/bin/mta").toString(), "sendmail",
+                    "-C", conf.toString(), "-bv", "root", "bob@example.net"), spool, Map.of()).successfulOutput();
+            assertThat(output).contains("ops@example.net: deliverable via mx.example.net:25 (MX 10)")
+                    .contains("bob@example.net: deliverable via mx.example.net:25 (MX 10)");
+        }
     }
 
     @Test

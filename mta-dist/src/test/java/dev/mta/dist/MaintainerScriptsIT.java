@@ -76,7 +76,9 @@ class MaintainerScriptsIT {
         if (SPOOL_EXISTS) {
             assertThat(calls).noneMatch(c -> c.startsWith("install "));
         } else {
-            assertThat(calls).contains("install -d -o mta -g mta -m 0750 /var/lib/mta");
+            assertThat(calls).contains("install -d -o mta -g mta -m 0750 /var/lib/mta",
+                    "install -d -o mta -g mta -m 0750 /var/lib/mta/maildrop",
+                    "install -d -o mta -g mta -m 0750 /var/lib/mta/maildrop/new");
         }
     }
 
