@@ -7,7 +7,9 @@ import dev.mta.server.config.RelayConfig;
 import dev.mta.server.pickup.DropDirectory;
 import dev.mta.server.pickup.DropEnvelope;
 import dev.mta.server.pickup.DroppedMessage;
+import dev.mta.server.pickup.MailDrop;
 import dev.mta.server.pickup.MailDropWriter;
+import dev.mta.server.pickup.PostdropHandover;
 import dev.mta.server.sendmail.AddressCheck;
 import dev.mta.server.sendmail.MessageInput;
 import dev.mta.server.sendmail.SendmailRequest;
@@ -216,18 +218,30 @@ final class SendmailCommand implements Callable<Integer> {
         return new String[] {"queue", command, "-c", configPath().toString()};
     }
 
-    /** Writes submissions into the mail drop directory of the configured data directory. */
+    /**
+     * Writes submissions into the mail drop of the configured data directory: directly where this
+     * user may write it (root, the relay's user, a source-tree relay), else through the
+     * set-group-id helper, as Postfix's sendmail goes through postdrop.
+     */
     static StdioSmtpSession.Drop dropper(RelayConfig config) {
         return submission -> {
-            DropDirectory drop = DropDirectory.inDataDirectory(config.dataDirectory());
+            DropEnvelope envelope = new DropEnvelope(submission.sender(), submission.recipients(), submission.bodyType(),
+                    submission.smtpUtf8(), submission.dsnReturn(), submission.dsnEnvelopeId(), user());
             try {
-                return new MailDropWriter(drop, Clock.systemUTC()).drop(new DropEnvelope(submission.sender(),
-                        submission.recipients(), submission.bodyType(), submission.smtpUtf8(), submission.dsnReturn(),
-                        submission.dsnEnvelopeId(), user()), new ByteArrayInputStream(submission.content()));
+                return mailDrop(config).drop(envelope, new ByteArrayInputStream(submission.content()));
             } catch (IllegalArgumentException e) {
                 throw new IOException(e.getMessage(), e);
             }
         };
+    }
+
+    private static MailDrop mailDrop(RelayConfig config) throws IOException {
+        Path ready = config.dataDirectory().resolve(DropDirectory.NAME).resolve("new");
+        Optional<Path> helper = config.sendmail().postdrop().filter(Files::isExecutable);
+        if (!Files.isWritable(ready) && helper.isPresent()) {
+            return new PostdropHandover(helper.get());
+        }
+        return new MailDropWriter(DropDirectory.inDataDirectory(config.dataDirectory()), Clock.systemUTC());
     }
 
     /** The local user who runs the command, as the operating system knows them. */

@@ -71,7 +71,8 @@ final class ConfigReader {
             String key = from.contains("@") ? from : from + "@" + origin;
             rewrite.put(key.toLowerCase(Locale.ROOT), to);
         }
-        return new SendmailConfig(origin, rewrite);
+        String postdrop = string("sendmail.postdrop").strip();
+        return new SendmailConfig(origin, rewrite, postdrop.isEmpty() ? Optional.empty() : Optional.of(Path.of(postdrop)));
     }
 
     private SmtpConfig smtp() {

@@ -1,6 +1,8 @@
 package dev.mta.server.config;
 
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -11,11 +13,14 @@ import java.util.Objects;
  * @param rewrite      envelope recipients replaced by another address, keyed by the qualified
  *                     address in lower case (Postfix's virtual_alias_maps, one level):
  *                     {@code root@origin -> ops@example.org}
+ * @param postdrop     the set-group-id helper through which users who may not write the mail
+ *                     drop themselves hand their mail over; empty: none
  */
-public record SendmailConfig(String originDomain, Map<String, String> rewrite) {
+public record SendmailConfig(String originDomain, Map<String, String> rewrite, Optional<Path> postdrop) {
 
     public SendmailConfig {
         Objects.requireNonNull(originDomain, "originDomain");
         rewrite = Map.copyOf(rewrite);
+        Objects.requireNonNull(postdrop, "postdrop");
     }
 }

@@ -45,9 +45,12 @@ public final class DropDirectory {
         return drop;
     }
 
+    /** The drop's directory name under the data directory. */
+    public static final String NAME = "maildrop";
+
     /** The conventional place: {@code <data>/maildrop}. */
     public static DropDirectory inDataDirectory(Path dataDirectory) throws IOException {
-        return open(dataDirectory.resolve("maildrop"));
+        return open(dataDirectory.resolve(NAME));
     }
 
     public Path root() {

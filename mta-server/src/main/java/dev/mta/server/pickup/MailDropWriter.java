@@ -19,7 +19,7 @@ import java.util.Objects;
  * {@link #drop} returns is the message the relay's responsibility; before that nothing is in
  * {@code new/}, so the pickup can never see a partial message.
  */
-public final class MailDropWriter {
+public final class MailDropWriter implements MailDrop {
     private final DropDirectory drop;
     private final Clock clock;
 
@@ -35,6 +35,7 @@ public final class MailDropWriter {
      *                     owns the message, and sendmail exits with EX_TEMPFAIL (75); the
      *                     partly written temporary file has been removed
      */
+    @Override
     public DroppedMessage drop(DropEnvelope envelope, InputStream message) throws IOException {
         Objects.requireNonNull(envelope, "envelope");
         Objects.requireNonNull(message, "message");

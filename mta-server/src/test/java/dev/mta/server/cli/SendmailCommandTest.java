@@ -260,10 +260,50 @@ class SendmailCommandTest {
     @Test
     void aDropDirectoryThatCannotBeWrittenIsATemporaryFailure() throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("file"), "x");
-        config = writeConfig("data-directory = \"" + notADirectory + "\"");
+        config = writeConfig("data-directory = \"" + notADirectory + "\"\nsendmail.postdrop = \"\"");
         Run run = sendmail("Subject: x\n\nx\n", "bob@example.net");
         assertThat(run.code()).isEqualTo(75);
         assertThat(run.err()).contains("it was not sent");
+    }
+
+    // --- users who may not write the drop hand their mail to the set-group-id helper ---
+
+    private Path helper(String script) throws Exception {
+        Path helper = Files.writeString(dir.resolve("postdrop-" + System.nanoTime()), "#!/bin/sh\n" + script);
+        helper.toFile().setExecutable(true);
+        return helper;
+    }
+
+    @Test
+    void whereTheDropCannotBeWrittenTheMessageGoesThroughThePostdropHelper() throws Exception {
+        Path handed = dir.resolve("handed");
+        Path helper = helper("cat > '" + handed + "'\necho 1763900000000.42.0123456789abcdef\n");
+        Path unreachable = Files.writeString(dir.resolve("not-a-directory"), "x").resolve("data");
+        config = writeConfig("data-directory = \"" + unreachable + "\"\nsendmail.postdrop = \"" + helper + "\"");
+        Run run = sendmail("Subject: via postdrop\n\nhello\n", "-v", "bob@example.net");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("queued as 1763900000000.42.0123456789abcdef");
+        String dropFile = Files.readString(handed);
+        assertThat(dropFile).startsWith("MTA-DROP 1\n").contains("rcpt: <bob@example.net>").contains("Subject: via postdrop\r\n")
+                .endsWith("\r\nhello\r\n");
+
+        // What the helper was given is a drop file the server's pickup takes as it is.
+        config = writeConfig("");
+        Path ready = DropDirectory.inDataDirectory(relayConfig().dataDirectory()).ready();
+        Files.copy(handed, ready.resolve("1763900000000.42.0123456789abcdef"));
+        Queued mail = only();
+        assertThat(mail.recipients()).containsExactly("bob@example.net");
+        assertThat(mail.body()).contains("Subject: via postdrop\r\n");
+    }
+
+    @Test
+    void aFailingPostdropHelperIsATemporaryFailureWithItsReason() throws Exception {
+        Path helper = helper("cat > /dev/null\necho 'mta-postdrop: No space left on device' >&2\nexit 75\n");
+        Path unreachable = Files.writeString(dir.resolve("not-a-directory"), "x").resolve("data");
+        config = writeConfig("data-directory = \"" + unreachable + "\"\nsendmail.postdrop = \"" + helper + "\"");
+        Run run = sendmail("Subject: x\n\nx\n", "bob@example.net");
+        assertThat(run.code()).isEqualTo(75);
+        assertThat(run.err()).contains("exit 75").contains("No space left on device").contains("it was not sent");
     }
 
     // --- the other modes ---
