@@ -11,7 +11,7 @@ mta_missing_packages() {
   for pair in strace:/usr/bin/strace systemd:/usr/bin/systemd-analyze dpkg:/usr/bin/dpkg-deb gcc:/usr/bin/cc \
       libc6-dev:/usr/include/stdio.h; do
     pkg=${pair%%:*}; tool=${pair#*:}
-    [ -x "$tool" ] || missing+=("$pkg")
+    [ -e "$tool" ] || missing+=("$pkg")
   done
   echo "${missing[@]:-}"
 }
