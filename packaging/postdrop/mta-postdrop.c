@@ -360,7 +360,9 @@ int main(int argc, char **argv) {
         int error = errno;
         /*
          * Not durable: take it back, unless the relay already has (it removes a file from new/
-         * only once the message is safely in its queue, so then the message is accepted).
+         * only once the message is safely in its queue, so then the message is accepted). A
+         * file that cannot be taken back is in new/ and will be sent: that is success too, lest
+         * the caller send it again.
          */
         if (unlinkat(new_directory, tmp_name, 0) == 0) {
             fail("cannot write the mail drop directory to disk", error);

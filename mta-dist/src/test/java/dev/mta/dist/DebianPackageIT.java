@@ -159,6 +159,10 @@ class DebianPackageIT {
         String header = Command.run(List.of("readelf", "-h", "-d", root.resolve("usr/lib/mta/mta-postdrop").toString()))
                 .successfulOutput();
         assertThat(header).containsPattern("Type:\\s+DYN").contains("BIND_NOW").containsPattern("FLAGS_1.*PIE");
+        // -fstack-protector-strong and _FORTIFY_SOURCE: the checking variants of the libc calls.
+        String symbols = Command.run(List.of("objdump", "-T", root.resolve("usr/lib/mta/mta-postdrop").toString()))
+                .successfulOutput();
+        assertThat(symbols).contains("__stack_chk_fail", "__fprintf_chk");
         // And it runs here: with an argument it refuses before touching any mail drop.
         Command.Result usage = Command.run(List.of(root.resolve("usr/lib/mta/mta-postdrop").toString(), "-t"));
         assertThat(usage.exitCode()).as(usage.output()).isEqualTo(64);
