@@ -2,13 +2,16 @@
 #   strace   SyncSyscallTest watches the queue's fsync calls
 #   systemd  mta-dist's SystemdUnitIT checks the packaged unit with systemd-analyze
 #   dpkg     mta-dist opens the .deb with dpkg-deb and unpacks it with dpkg (always there on Debian)
+#   gcc, libc6-dev  mta-dist compiles the set-group-ID mail drop helper (packaging/postdrop) for
+#            the .deb, and its tests compile it again against a scratch mail drop
 # Needs root (or sudo) and apt-get; without them it says what to install and the run fails.
 
 mta_missing_packages() {
   local missing=() pkg tool
-  for pair in strace:/usr/bin/strace systemd:/usr/bin/systemd-analyze dpkg:/usr/bin/dpkg-deb; do
+  for pair in strace:/usr/bin/strace systemd:/usr/bin/systemd-analyze dpkg:/usr/bin/dpkg-deb gcc:/usr/bin/cc \
+      libc6-dev:/usr/include/stdio.h; do
     pkg=${pair%%:*}; tool=${pair#*:}
-    [ -x "$tool" ] || missing+=("$pkg")
+    [ -e "$tool" ] || missing+=("$pkg")
   done
   echo "${missing[@]:-}"
 }

@@ -31,6 +31,18 @@ final class Command {
 
     /** Runs {@code command} in {@code directory} (null: this one) with {@code environment} added; stderr joins stdout. */
     static Result run(List<String> command, Path directory, Map<String, String> environment) {
+        return run(command, directory, environment, new byte[0]);
+    }
+
+    /**
+     * Runs {@code command} with {@code input} as its standard input; stderr joins stdout. The input
+     * goes in before the output is read, so it must fit a pipe's buffer (64 KiB on Linux).
+     */
+    static Result run(List<String> command, byte[] input) {
+        return run(command, null, Map.of(), input);
+    }
+
+    private static Result run(List<String> command, Path directory, Map<String, String> environment, byte[] input) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (directory != null) {
             builder.directory(directory.toFile());
@@ -38,7 +50,11 @@ final class Command {
         builder.environment().putAll(environment);
         try {
             Process process = builder.start();
-            process.getOutputStream().close();
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(input);
+            } catch (IOException e) {
+                // A program that stops reading early (and exits) closes the pipe: its exit code says why.
+            }
             // Read before waiting: a program that fills the pipe would otherwise never exit.
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -37,9 +37,12 @@ class DebianPackageIT {
     }
 
     @Test
-    void isThePackageMtaForEveryArchitecture() {
+    void isThePackageMtaForTheBuildMachinesArchitecture() {
         assertThat(field("Package")).isEqualTo("mta");
-        assertThat(field("Architecture")).isEqualTo("all");
+        // It ships a compiled program (the mail drop helper): Architecture "all" would be a lie.
+        assertThat(field("Architecture")).isEqualTo(Distribution.debianArchitecture());
+        assertThat(Distribution.debianPackage().getFileName().toString())
+                .endsWith("_" + Distribution.debianArchitecture() + ".deb");
         assertThat(field("Section")).isEqualTo("mail");
         // A -SNAPSHOT build sorts before the release it leads to (Debian policy 5.6.12: "~"), and
         // after the development builds before it (a UTC time stamp).
@@ -53,11 +56,23 @@ class DebianPackageIT {
     }
 
     @Test
-    void dependsOnAJava21RuntimeAndAdduser() {
+    void dependsOnAJava21RuntimeAdduserAndTheCLibraryOfTheHelper() {
         // Debian's default-jre-headless is 2:1.21 from trixie on; every openjdk-N-jre-headless with
         // N >= 21 (and Temurin's packages) provide java21-runtime-headless.
         assertThat(field("Depends"))
-                .isEqualTo("adduser, default-jre-headless (>= 2:1.21) | java21-runtime-headless");
+                .isEqualTo("adduser, libc6 (>= 2.34), default-jre-headless (>= 2:1.21) | java21-runtime-headless");
+    }
+
+    @Test
+    void theHelperNeedsNoNewerCLibraryThanTheDependencySays() {
+        // The symbol versions the helper links against (objdump, from binutils, comes with gcc):
+        // the newest must be covered by "libc6 (>= 2.34)", else a build on a newer Debian would
+        // install on an older one and fail at run time.
+        String symbols = Command.run(List.of("objdump", "-T", root.resolve("usr/lib/mta/mta-postdrop").toString()))
+                .successfulOutput();
+        List<Integer> minors = java.util.regex.Pattern.compile("GLIBC_2\\.(\\d+)").matcher(symbols).results()
+                .map(m -> Integer.parseInt(m.group(1))).toList();
+        assertThat(minors).isNotEmpty().allSatisfy(minor -> assertThat(minor).isLessThanOrEqualTo(34));
     }
 
     @Test
@@ -90,14 +105,15 @@ class DebianPackageIT {
     }
 
     @Test
-    void postinstCreatesTheUserAndSpoolOnlyWhenMissing() throws IOException {
+    void postinstCreatesTheUserAndGroupOnlyWhenMissing() throws IOException {
         String postinst = Files.readString(control.resolve("postinst"));
         assertThat(postinst)
                 .contains("if ! getent passwd mta >/dev/null; then")
                 .contains("adduser --system --group --home /var/lib/mta --no-create-home mta")
+                .contains("if ! getent group mtadrop >/dev/null; then")
                 .contains("if [ ! -d \"$dir\" ]; then")
-                .contains("install -d -o mta -g mta -m 0750 \"$dir\"")
-                .contains("/var/lib/mta/maildrop/new")
+                .contains("\"mta mtadrop 1730 /var/lib/mta/maildrop/new\"")
+                .contains("if override=$(dpkg-statoverride --list \"$4\"); then")
                 .contains("[ -d /run/systemd/system ]");
         assertThat(Files.readString(control.resolve("postrm")))
                 .contains("if [ \"$1\" = purge ]; then")
@@ -127,8 +143,30 @@ class DebianPackageIT {
                 .containsPattern("(?m)^-rw-r--r-- root/root .* \\./etc/mta/trust-anchors\\.txt$")
                 .containsPattern("(?m)^-rw-r--r-- root/root .* \\./etc/default/mta$")
                 .containsPattern("(?m)^l\\S+ root/root .* \\./usr/lib/sendmail -> \\.\\./sbin/sendmail$")
+                // Not yet set-group-ID: the group mtadrop does not exist when dpkg first unpacks
+                // it; postinst makes it root:mtadrop 2755.
+                .containsPattern("(?m)^-rwxr-xr-x root/root .* \\./usr/lib/mta/mta-postdrop$")
                 // The spool is made by postinst (owned by the mta user, which dpkg cannot name).
                 .doesNotContain("./var/lib/mta");
+    }
+
+    @Test
+    void shipsTheMailDropHelperAsAnExecutableOfThisMachine() throws IOException {
+        byte[] program = Files.readAllBytes(root.resolve("usr/lib/mta/mta-postdrop"));
+        // ELF magic, and readelf's view of it: a position-independent executable with full RELRO
+        // (the hardening flags of the build).
+        assertThat(java.util.Arrays.copyOf(program, 4)).containsExactly(0x7f, 'E', 'L', 'F');
+        String header = Command.run(List.of("readelf", "-h", "-d", root.resolve("usr/lib/mta/mta-postdrop").toString()))
+                .successfulOutput();
+        assertThat(header).containsPattern("Type:\\s+DYN").contains("BIND_NOW").containsPattern("FLAGS_1.*PIE");
+        // -fstack-protector-strong and _FORTIFY_SOURCE: the checking variants of the libc calls.
+        String symbols = Command.run(List.of("objdump", "-T", root.resolve("usr/lib/mta/mta-postdrop").toString()))
+                .successfulOutput();
+        assertThat(symbols).contains("__stack_chk_fail", "__fprintf_chk");
+        // And it runs here: with an argument it refuses before touching any mail drop.
+        Command.Result usage = Command.run(List.of(root.resolve("usr/lib/mta/mta-postdrop").toString(), "-t"));
+        assertThat(usage.exitCode()).as(usage.output()).isEqualTo(64);
+        assertThat(usage.output()).startsWith("mta-postdrop: usage:");
     }
 
     @Test

@@ -27,9 +27,15 @@ final class Distribution {
         return Path.of(property("mta.conf.directory"));
     }
 
+    /** This machine's Debian architecture (amd64, arm64...): the .deb's, since it ships a compiled program. */
+    static String debianArchitecture() {
+        return Command.run(List.of("dpkg", "--print-architecture")).successfulOutput().strip();
+    }
+
     static Path debianPackage() {
+        String name = "mta_.*_" + java.util.regex.Pattern.quote(debianArchitecture()) + "\\.deb";
         try (Stream<Path> files = Files.list(targetDirectory())) {
-            List<Path> packages = files.filter(f -> f.getFileName().toString().matches("mta_.*_all\\.deb")).toList();
+            List<Path> packages = files.filter(f -> f.getFileName().toString().matches(name)).toList();
             assertThat(packages).as("the .deb in %s", targetDirectory()).hasSize(1);
             return packages.get(0);
         } catch (IOException e) {
@@ -46,6 +52,16 @@ final class Distribution {
     /** Unpacks the .deb's files (not its control part) under {@code root}, as dpkg would under /. */
     static void extractDebianPackage(Path root) {
         Command.run(List.of("dpkg-deb", "-x", debianPackage().toString(), root.toString())).successfulOutput();
+    }
+
+    /** The mail drop helper's C source, as the build compiles it. */
+    static Path postdropSource() {
+        return Path.of(property("mta.postdrop.source"));
+    }
+
+    /** The compiler flags the build compiles the helper with. */
+    static List<String> postdropCompilerFlags() {
+        return List.of(property("mta.postdrop.cflags").strip().split("\\s+"));
     }
 
     private static String property(String name) {

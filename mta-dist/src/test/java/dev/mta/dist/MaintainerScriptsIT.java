@@ -18,10 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  * deb-systemd-helper...) is a stub that logs its arguments, so nothing of this host changes, and
  * a program the scripts should not need fails as "not found". The two facts they read from the
  * file system itself (does /var/lib/mta exist, is systemd running) are this host's.
+ * dpkg-statoverride knows one override when STUB_OVERRIDE is "user group mode path".
  */
 class MaintainerScriptsIT {
-    private static final List<String> STUBS = List.of("adduser", "getent", "install", "rm", "systemctl",
-            "deb-systemd-helper", "deb-systemd-invoke");
+    private static final List<String> STUBS = List.of("adduser", "addgroup", "getent", "install", "chown", "chmod",
+            "dpkg-statoverride", "rm", "systemctl", "deb-systemd-helper", "deb-systemd-invoke");
     private static final boolean SYSTEMD_RUNNING = Files.isDirectory(Path.of("/run/systemd/system"));
     private static final boolean SPOOL_EXISTS = Files.isDirectory(Path.of("/var/lib/mta"));
 
@@ -45,13 +46,17 @@ class MaintainerScriptsIT {
         Files.createFile(log);
         for (String name : STUBS) {
             Path stub = stubs.resolve(name);
-            // getent answers from STUB_PASSWD / STUB_GROUP (exit 2 is getent's "no such entry").
+            // getent answers from STUB_PASSWD / STUB_GROUP (exit 2 is getent's "no such entry");
+            // dpkg-statoverride --list prints a matching STUB_OVERRIDE, else exits 1 (no override).
             Files.writeString(stub, """
                     #!/bin/sh
                     echo "%s $*" >> "$STUB_LOG"
                     case "%s $1" in
                       "getent passwd") exit "${STUB_PASSWD:-2}" ;;
                       "getent group") exit "${STUB_GROUP:-2}" ;;
+                      "dpkg-statoverride --list")
+                        case "$STUB_OVERRIDE" in *" $2") echo "$STUB_OVERRIDE"; exit 0 ;; esac
+                        exit 1 ;;
                     esac
                     exit 0
                     """.formatted(name, name));
@@ -76,16 +81,61 @@ class MaintainerScriptsIT {
         if (SPOOL_EXISTS) {
             assertThat(calls).noneMatch(c -> c.startsWith("install "));
         } else {
-            assertThat(calls).contains("install -d -o mta -g mta -m 0750 /var/lib/mta",
-                    "install -d -o mta -g mta -m 0750 /var/lib/mta/maildrop",
-                    "install -d -o mta -g mta -m 0750 /var/lib/mta/maildrop/new");
+            // Created private; the owners and modes follow (the same on an upgrade).
+            assertThat(calls).contains("install -d -m 0700 /var/lib/mta", "install -d -m 0700 /var/lib/mta/maildrop",
+                    "install -d -m 0700 /var/lib/mta/maildrop/tmp", "install -d -m 0700 /var/lib/mta/maildrop/new",
+                    "install -d -m 0700 /var/lib/mta/maildrop/corrupt");
         }
+    }
+
+    @Test
+    void firstConfigureAddsTheMailDropGroupWithTheRelayInIt() throws IOException {
+        List<String> calls = run("postinst", Map.of(), "configure");
+        // The user first: "adduser mta mtadrop" needs both.
+        assertThat(calls).containsSubsequence("adduser --system --group --home /var/lib/mta --no-create-home mta",
+                "getent group mtadrop", "addgroup --system mtadrop", "adduser --quiet mta mtadrop");
+    }
+
+    @Test
+    void upgradeKeepsTheGroupAndStillPutsTheRelayInIt() throws IOException {
+        List<String> calls = run("postinst", Map.of("STUB_PASSWD", "0", "STUB_GROUP", "0"), "configure", "0.1.0");
+        assertThat(calls).noneMatch(c -> c.startsWith("addgroup")).contains("adduser --quiet mta mtadrop");
+    }
+
+    @Test
+    void configureGivesTheSpoolAndMailDropTheirOwnersAndModes() throws IOException {
+        // On an upgrade too: the 0750 mta:mta layout of earlier versions kept the helper out.
+        List<String> calls = run("postinst", Map.of("STUB_PASSWD", "0", "STUB_GROUP", "0"), "configure", "0.1.0");
+        assertThat(calls).containsSubsequence(
+                "chown mta:mtadrop /var/lib/mta", "chmod 0710 /var/lib/mta",
+                "chown mta:mtadrop /var/lib/mta/maildrop", "chmod 0710 /var/lib/mta/maildrop",
+                "chown mta:mtadrop /var/lib/mta/maildrop/tmp", "chmod 1730 /var/lib/mta/maildrop/tmp",
+                "chown mta:mtadrop /var/lib/mta/maildrop/new", "chmod 1730 /var/lib/mta/maildrop/new",
+                "chown mta:mta /var/lib/mta/maildrop/corrupt", "chmod 0700 /var/lib/mta/maildrop/corrupt");
+    }
+
+    @Test
+    void configureMakesTheHelperSetGroupIdMtadrop() throws IOException {
+        List<String> calls = run("postinst", Map.of("STUB_PASSWD", "0"), "configure");
+        // chown before chmod: chown clears the set-group-ID bit.
+        assertThat(calls).containsSubsequence("dpkg-statoverride --list /usr/lib/mta/mta-postdrop",
+                "chown root:mtadrop /usr/lib/mta/mta-postdrop", "chmod 2755 /usr/lib/mta/mta-postdrop");
+    }
+
+    @Test
+    void configureHonoursTheAdministratorsStatOverride() throws IOException {
+        List<String> calls = run("postinst", Map.of("STUB_PASSWD", "0",
+                "STUB_OVERRIDE", "root mail 2750 /usr/lib/mta/mta-postdrop"), "configure");
+        assertThat(calls).contains("chown root:mail /usr/lib/mta/mta-postdrop", "chmod 2750 /usr/lib/mta/mta-postdrop")
+                .doesNotContain("chmod 2755 /usr/lib/mta/mta-postdrop")
+                // Only that path is overridden.
+                .contains("chmod 1730 /var/lib/mta/maildrop/new");
     }
 
     @Test
     void configureKeepsAnExistingUser() throws IOException {
         List<String> calls = run("postinst", Map.of("STUB_PASSWD", "0"), "configure", "0.0.9");
-        assertThat(calls).noneMatch(c -> c.startsWith("adduser"));
+        assertThat(calls).noneMatch(c -> c.startsWith("adduser --system"));
     }
 
     @Test
