@@ -213,6 +213,34 @@ class PostdropHelperIT {
     }
 
     @Test
+    void aUsersSendmailGoesThroughTheHelperAndTheDropFileIsTheirs() throws IOException {
+        // The packaged launcher, unpacked where nobody may run it, sending as nobody would from cron.
+        Path installed = base.resolve("installed");
+        Files.createDirectories(installed);
+        Command.run(List.of("tar", "-xzf", Distribution.tarball().toString(), "-C", installed.toString(),
+                "--strip-components=1")).successfulOutput();
+        Path conf = Files.writeString(base.resolve("user.conf"), String.join("\n",
+                "include file(\"" + installed.resolve("conf/mta.conf") + "\")",
+                "hostname = relay.test",
+                "data-directory = \"" + base + "\"",
+                "sendmail.origin-domain = example.org",
+                "sendmail.postdrop = \"" + helper + "\"", ""));
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
+        Command.Result result = Command.run(asNobody(installed.resolve("bin/mta").toString(), "sendmail", "-C", conf.toString(),
+                        "-v", "ops@example.net"),
+                "Subject: from a cron job\n\nnightly run done\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(result.successfulOutput()).contains("queued as ");
+
+        List<Path> dropped = files("new");
+        assertThat(dropped).hasSize(1);
+        assertThat(Files.getAttribute(dropped.getFirst(), "unix:uid")).isEqualTo(NOBODY);
+        String text = Files.readString(dropped.getFirst(), StandardCharsets.ISO_8859_1);
+        assertThat(text).startsWith("MTA-DROP 1\n").contains("rcpt: <ops@example.net>").contains("user: nobody\n")
+                .contains("Subject: from a cron job\r\n").contains("\r\nnightly run done\r\n");
+        assertThat(files("tmp")).isEmpty();
+    }
+
+    @Test
     void withoutTheHelperAUserCanNeitherListNorWriteNorReadTheMailDrop() throws IOException {
         String rootsMail = Command.run(List.of(helper.toString()), dropFile()).successfulOutput().strip();
         Path newDirectory = maildrop.resolve("new");

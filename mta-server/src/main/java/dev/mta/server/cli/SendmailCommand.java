@@ -238,7 +238,9 @@ final class SendmailCommand implements Callable<Integer> {
     private static MailDrop mailDrop(RelayConfig config) throws IOException {
         Path ready = config.dataDirectory().resolve(DropDirectory.NAME).resolve("new");
         Optional<Path> helper = config.sendmail().postdrop().filter(Files::isExecutable);
-        if (!Files.isWritable(ready) && helper.isPresent()) {
+        // Writing directly also needs to read new/ (to sync it after the rename); a member of the
+        // drop's group may write but not read it (mode 1730), and goes through the helper too.
+        if (!(Files.isWritable(ready) && Files.isReadable(ready)) && helper.isPresent()) {
             return new PostdropHandover(helper.get());
         }
         return new MailDropWriter(DropDirectory.inDataDirectory(config.dataDirectory()), Clock.systemUTC());
