@@ -13,6 +13,15 @@ import dev.mta.delivery.smtpclient.SessionInfo;
 public record Via(String relay, String tls) {
     public static final Via NONE = new Via("none", "none");
 
+    /**
+     * How the hop was secured, without protocol and cipher: {@code dane-ee}, {@code dane-ta},
+     * {@code sts}, {@code verified}, {@code fingerprint}, {@code encrypted} or {@code none}.
+     */
+    public String tlsMode() {
+        int colon = tls.indexOf(':');
+        return colon < 0 ? tls : tls.substring(0, colon);
+    }
+
     public static Via of(SessionInfo session) {
         String relay = session.mxHost() + "[" + session.address().getAddress().getHostAddress() + "]:" + session.address().getPort();
         String tls = session.tlsProtocol()

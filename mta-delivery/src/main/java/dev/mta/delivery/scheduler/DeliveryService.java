@@ -12,6 +12,7 @@ import dev.mta.queue.Settlement;
 import dev.mta.queue.StoreException;
 import dev.mta.queue.retry.RetryPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ public final class DeliveryService implements AutoCloseable {
     private final DeliveryLimits limits;
     private final Clock clock;
     private final String owner;
+    private final DeliveryObserver observer;
     private final Semaphore connections;
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-", 0).factory());
@@ -54,6 +56,13 @@ public final class DeliveryService implements AutoCloseable {
 
     public DeliveryService(MessageStore store, MessageDelivery delivery, Notifier notifier, RetryPolicy retry,
             DeliveryLimits limits, Clock clock, String owner) {
+        this(store, delivery, notifier, retry, limits, clock, owner, DeliveryObserver.NONE);
+    }
+
+    /** @param observer told of every settled attempt (metrics) */
+    public DeliveryService(MessageStore store, MessageDelivery delivery, Notifier notifier, RetryPolicy retry,
+            DeliveryLimits limits, Clock clock, String owner, DeliveryObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.store = Objects.requireNonNull(store, "store");
         this.delivery = Objects.requireNonNull(delivery, "delivery");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
@@ -195,6 +204,7 @@ public final class DeliveryService implements AutoCloseable {
         for (AttemptResult result : results) {
             Settlement settlement = rules.settle(result.recipient(), result.outcome(), now);
             DeliveryLog.log(result, settlement, now);
+            observe(result, settlement, now);
             try {
                 if (!store.settle(result.recipient().ref(), owner, settlement)) {
                     LOG.warn("id={} to=<{}>: lease lost before the outcome was recorded; the recipient will be tried again",
@@ -206,6 +216,20 @@ public final class DeliveryService implements AutoCloseable {
                         result.recipient().recipient().address(), e.getMessage());
             }
         }
+    }
+
+    private void observe(AttemptResult result, Settlement settlement, Instant now) {
+        try {
+            observer.settled(result, settlement, Duration.between(result.recipient().envelope().receivedAt(), now));
+        } catch (RuntimeException e) {
+            // Metrics must never stop mail.
+            LOG.warn("delivery observer failed: {}", e.toString());
+        }
+    }
+
+    /** Delivery attempts running now, each holding one outbound connection slot. */
+    public int attemptsInFlight() {
+        return limits.maxConnections() - connections.availablePermits();
     }
 
     private void sleepQuietly() {

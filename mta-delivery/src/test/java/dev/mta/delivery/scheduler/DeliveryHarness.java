@@ -112,7 +112,8 @@ final class DeliveryHarness implements AutoCloseable {
                 "postmaster@sender.example", builder.delayWarning, lifetime, clock);
         service = new DeliveryService(store, delivery, notifier,
                 new RetryPolicy(new RetrySchedule(Duration.ofMinutes(5), Duration.ofHours(1), 2.0), lifetime),
-                new DeliveryLimits(builder.maxConnections, builder.maxPerDestination, Duration.ofHours(1), Duration.ofSeconds(1)), clock, "test-worker");
+                new DeliveryLimits(builder.maxConnections, builder.maxPerDestination, Duration.ofHours(1), Duration.ofSeconds(1)), clock, "test-worker",
+                builder.observer);
     }
 
     /** MTA-STS against the builder's HTTPS policy server, trusting its CA, on its test port. */
@@ -197,6 +198,7 @@ final class DeliveryHarness implements AutoCloseable {
         int maxConnections = 10;
         boolean signed;
         boolean honourTlsRequiredNo = true;
+        DeliveryObserver observer = DeliveryObserver.NONE;
         dev.mta.delivery.tlsreport.TlsSessionReporter tlsReports = dev.mta.delivery.tlsreport.TlsSessionReporter.off();
         dev.mta.testsupport.https.TestHttpsServer stsServer;
         Path stsCaFile;
@@ -266,6 +268,11 @@ final class DeliveryHarness implements AutoCloseable {
         /** Count each session's TLS outcome (RFC 8460) into {@code recorder}. */
         Builder tlsReports(dev.mta.security.tlsrpt.TlsRptRecorder recorder) {
             this.tlsReports = dev.mta.delivery.tlsreport.TlsSessionReporter.to(recorder);
+            return this;
+        }
+
+        Builder observer(DeliveryObserver observer) {
+            this.observer = observer;
             return this;
         }
 
