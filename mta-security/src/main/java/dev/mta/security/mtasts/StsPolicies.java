@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentMap;
  * timeout per domain every few minutes, not one per MX host of every delivery attempt.
  */
 public final class StsPolicies {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StsPolicies.class);
     /** How long a failed fetch of a domain's announced policy is remembered instead of retried. */
     public static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(5);
 
@@ -125,8 +126,14 @@ public final class StsPolicies {
         }
         try {
             FetchResult result = source.fetch(domain, id);
-            if (result instanceof FetchResult.Fetched fetched) {
-                store.save(domain, fetched.policy());
+            switch (result) {
+                case FetchResult.Fetched fetched -> {
+                    store.save(domain, fetched.policy());
+                    LOG.info("MTA-STS policy fetched domain={} id={} mode={} mx={} max_age={}", domain, id,
+                            fetched.policy().mode().token(), fetched.policy().mx(), fetched.policy().maxAge().toSeconds());
+                }
+                case FetchResult.Failed failed -> LOG.warn("MTA-STS policy fetch failed domain={} id={} result={}: {}",
+                        domain, id, failed.kind().resultType(), failed.reason());
             }
             mine.complete(result);
             return result;
