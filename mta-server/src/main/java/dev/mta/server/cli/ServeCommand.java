@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,9 +19,28 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConfigLoader.Loaded loaded = config.load();
-        Relay relay;
+        AtomicReference<Relay> running = new AtomicReference<>();
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            stopRequested.set(true);
+            Relay relay = running.getAndSet(null);
+            if (relay != null) {
+                relay.close();
+                stopped.countDown();
+            }
+        };
+        // SIGTERM and SIGINT stop the relay in order (listeners, delivery, then the queue) before
+        // the JVM begins its shutdown, during which H2's own hook would close the queue under
+        // the workers. Installed before start-up, so a signal that comes while the relay starts
+        // stops it cleanly as soon as it is up. The hook stays as a fallback for any other way
+        // the JVM ends.
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> Thread.ofPlatform().name("mta-stop").start(stop));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "mta-shutdown"));
         try {
-            relay = Relay.start(loaded.config(), Clock.systemUTC());
+            running.set(Relay.start(loaded.config(), Clock.systemUTC()));
         } catch (java.net.BindException e) {
             throw new CommandFailure(ExitCodes.UNAVAILABLE, "cannot listen: " + e.getMessage()
                     + " (another relay running? a port below 1024 without the capability?)");
@@ -30,21 +50,9 @@ final class ServeCommand implements Callable<Integer> {
             // Delivery's set-up: trust anchors, CA file, no DNS server at all.
             throw new CommandFailure(ExitCodes.CONFIG, "cannot start delivery: " + e.getMessage());
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        AtomicBoolean closing = new AtomicBoolean();
-        Runnable stop = () -> {
-            if (closing.compareAndSet(false, true)) {
-                relay.close();
-                stopped.countDown();
-            }
-        };
-        // SIGTERM and SIGINT stop the relay in order (listeners, delivery, then the queue) before
-        // the JVM begins its shutdown, during which H2's own hook would close the queue under
-        // the workers. The hook stays as a fallback for any other way the JVM ends.
-        for (String signal : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> Thread.ofPlatform().name("mta-stop").start(stop));
+        if (stopRequested.get()) {
+            stop.run(); // the signal came during start-up
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(stop, "mta-shutdown"));
         stopped.await();
         return ExitCodes.OK;
     }
