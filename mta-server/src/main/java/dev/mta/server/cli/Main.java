@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             QueueCommand.class,
             PolicyCommand.class,
             UserCommand.class,
-            SendmailCommand.class
+            SendmailCommand.class,
+            LogCommand.class
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

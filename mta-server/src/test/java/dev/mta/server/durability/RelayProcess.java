@@ -171,6 +171,11 @@ final class RelayProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Where the child's log goes. */
+    Path logFile() {
+        return log;
+    }
+
     /** The child's log, for reports and failure messages. */
     String log() {
         try {
