@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Binds and serves until closed.
      *
-     * @throws IOException when the address cannot be bound (in use, not local)
+     * @throws BindException when the address cannot be bound (in use, not local)
      */
     public static AdminServer start(InetSocketAddress bindAddress, Optional<BearerToken> token, RelayMetrics metrics,
             List<ReadinessCheck> readiness, Duration idleTimeout) throws IOException {
@@ -77,11 +78,14 @@ public final class AdminServer implements AutoCloseable {
         ChannelFuture bound = bootstrap.bind(bindAddress).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IOException("admin listener cannot bind " + bindAddress + ": " + bound.cause().getMessage(),
-                    bound.cause());
+            // A BindException, as the SMTP listeners' failures are, so "mta serve" reports both alike.
+            BindException failure = new BindException("admin listener cannot bind " + text(bindAddress) + ": "
+                    + bound.cause().getMessage());
+            failure.initCause(bound.cause());
+            throw failure;
         }
         AdminServer server = new AdminServer(group, bound.channel());
-        LOG.info("admin listener on {} ({})", server.boundAddress(),
+        LOG.info("admin listener on http://{}/ ({})", text(server.boundAddress()),
                 token.isPresent() ? "bearer token required" : "no authentication");
         return server;
     }
@@ -89,6 +93,12 @@ public final class AdminServer implements AutoCloseable {
     /** Where the listener is bound: the real port when it was asked for port 0. */
     public InetSocketAddress boundAddress() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** 127.0.0.1:8025 or [0:0:0:0:0:0:0:1]:8025, as an operator writes it (toString shows "/127.0.0.1:8025"). */
+    static String text(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     @Override

@@ -251,8 +251,15 @@ class AdminServerTest {
         start();
         assertThatThrownBy(() -> AdminServer.start(server.boundAddress(), Optional.empty(), metrics, List.of(),
                 AdminServer.IDLE_TIMEOUT))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("admin listener cannot bind " + server.boundAddress());
+                .isInstanceOf(java.net.BindException.class)
+                .hasMessageContaining("admin listener cannot bind 127.0.0.1:" + server.boundAddress().getPort() + ": ");
+    }
+
+    @Test
+    void addressesAreWrittenAsOperatorsWriteThem() throws Exception {
+        assertThat(AdminServer.text(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8025))).isEqualTo("127.0.0.1:8025");
+        assertThat(AdminServer.text(new InetSocketAddress(InetAddress.getByName("::1"), 8025)))
+                .isEqualTo("[0:0:0:0:0:0:0:1]:8025");
     }
 
     @Test
