@@ -46,7 +46,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             send(ctx, response(HttpResponseStatus.BAD_REQUEST, TEXT, "bad request\n"), false);
             return;
         }
-        send(ctx, answer(request), HttpUtil.isKeepAlive(request));
+        FullHttpResponse response = answer(request);
+        if (response.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
+            LOG.info("admin request refused: {} bearer token from {}",
+                    request.headers().contains(HttpHeaderNames.AUTHORIZATION) ? "wrong" : "no", ctx.channel().remoteAddress());
+        }
+        send(ctx, response, HttpUtil.isKeepAlive(request));
     }
 
     private FullHttpResponse answer(FullHttpRequest request) {
