@@ -40,9 +40,10 @@ class RelayAdminTest {
     }
 
     @Test
-    void aStartedRelayIsReadyAndServesItsMetrics() throws Exception {
+    void aStartedRelayIsReadyAndServesItsMetricsUntilItStops() throws Exception {
+        InetSocketAddress admin;
         try (TestRelay relay = TestRelay.in(dir).start()) {
-            InetSocketAddress admin = relay.adminAddress();
+            admin = relay.adminAddress();
             assertThat(admin.getAddress().isLoopbackAddress()).isTrue();
 
             HttpResponse<String> ready = get(admin, "/health/ready");
@@ -55,14 +56,6 @@ class RelayAdminTest {
             HttpResponse<String> metrics = get(admin, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("jvm_memory_used_bytes", "mta_test_relay_things_total 1.0");
-        }
-    }
-
-    @Test
-    void theAdminListenerStopsWithTheRelay() throws Exception {
-        InetSocketAddress admin;
-        try (TestRelay relay = TestRelay.in(dir).start()) {
-            admin = relay.adminAddress();
         }
         assertThatThrownBy(() -> new Socket(admin.getAddress(), admin.getPort()).close())
                 .isInstanceOf(ConnectException.class);
