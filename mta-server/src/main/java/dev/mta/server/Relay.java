@@ -9,6 +9,10 @@ import dev.mta.security.tls.PemKeyMaterial;
 import dev.mta.security.tls.ServerTlsContext;
 import dev.mta.security.users.UsersFile;
 import dev.mta.security.users.UsersFileException;
+import dev.mta.server.admin.AdminServer;
+import dev.mta.server.admin.BearerToken;
+import dev.mta.server.admin.ReadinessCheck;
+import dev.mta.server.admin.RelayMetrics;
 import dev.mta.server.config.RelayConfig;
 import dev.mta.server.delivery.OutboundDelivery;
 import dev.mta.server.delivery.WakingStore;
@@ -23,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -37,21 +42,44 @@ public final class Relay implements AutoCloseable {
     private static final Duration PICKUP_INTERVAL = Duration.ofSeconds(1);
     private static final Duration ABANDONED_DROP = Duration.ofHours(36);
 
+    private final RelayMetrics metrics;
     private final MessageStore store;
     private final RelayServer server;
     private final Optional<OutboundDelivery> delivery;
     private final PickupService pickup;
+    private final RelayState state;
+    private final Optional<AdminServer> admin;
 
-    private Relay(MessageStore store, RelayServer server, Optional<OutboundDelivery> delivery, PickupService pickup) {
+    private Relay(RelayMetrics metrics, MessageStore store, RelayServer server, Optional<OutboundDelivery> delivery,
+            PickupService pickup, RelayState state, Optional<AdminServer> admin) {
+        this.metrics = metrics;
         this.store = store;
         this.server = server;
         this.delivery = delivery;
         this.pickup = pickup;
+        this.state = state;
+        this.admin = admin;
+    }
+
+    /** What /health/ready reports: set as the parts come up, cleared when closing begins. */
+    private static final class RelayState {
+        volatile boolean storeOpen;
+        volatile boolean listenersBound;
     }
 
     public static Relay start(RelayConfig config, Clock clock) throws Exception {
         Files.createDirectories(config.dataDirectory());
-        MessageStore store = openStore(config, clock);
+        // Made first, so that every part can be given the registry to count in.
+        RelayMetrics metrics = RelayMetrics.create();
+        MessageStore store;
+        try {
+            store = openStore(config, clock);
+        } catch (Exception e) {
+            metrics.close();
+            throw e;
+        }
+        RelayState state = new RelayState();
+        state.storeOpen = true;
         try {
             Optional<ServerTls> tls = Optional.of(loadTls(config, clock));
             Optional<Authenticator> authenticator = loadUsers(config);
@@ -68,6 +96,7 @@ public final class Relay implements AutoCloseable {
                     config.hostname(), clock, PICKUP_INTERVAL);
             pickup.removeAbandonedTemporaryFiles(ABANDONED_DROP);
             RelayServer server = RelayServer.start(config, listenerStore, tls, authenticator, clock);
+            state.listenersBound = true;
             Optional<OutboundDelivery> delivery = Optional.empty();
             if (config.delivery().enabled()) {
                 try {
@@ -83,9 +112,24 @@ public final class Relay implements AutoCloseable {
             }
             // Mail the sendmail command dropped, also while the server was down (at-least-once).
             pickup.start();
-            return new Relay(store, server, delivery, pickup);
+            // Last, so that "ready" is never seen before the relay can take mail.
+            Optional<AdminServer> admin = Optional.empty();
+            if (config.admin().enabled()) {
+                try {
+                    admin = Optional.of(AdminServer.start(config.admin(), metrics, List.of(
+                            new ReadinessCheck("queue-store", () -> state.storeOpen),
+                            new ReadinessCheck("smtp-listeners", () -> state.listenersBound))));
+                } catch (IOException | RuntimeException e) {
+                    pickup.close();
+                    server.close();
+                    delivery.ifPresent(OutboundDelivery::close);
+                    throw e;
+                }
+            }
+            return new Relay(metrics, store, server, delivery, pickup, state, admin);
         } catch (Exception e) {
             store.close();
+            metrics.close();
             throw e;
         }
     }
@@ -102,6 +146,9 @@ public final class Relay implements AutoCloseable {
             ServerTlsContext.load(config.smtp().certificate().get(), config.smtp().privateKey().orElseThrow());
         }
         loadUsers(config);
+        if (config.admin().enabled() && config.admin().tokenFile().isPresent()) {
+            BearerToken.load(config.admin().tokenFile().get());
+        }
     }
 
     static ServerTls loadTls(RelayConfig config, Clock clock) throws IOException, KeyMaterialException {
@@ -140,14 +187,29 @@ public final class Relay implements AutoCloseable {
         return delivery;
     }
 
+    /** The relay's meter registry, served at the admin listener's /metrics. */
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    /** Where the admin listener is bound, when admin.enabled. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return admin.map(AdminServer::boundAddress);
+    }
+
     @Override
     public void close() {
+        // The admin listener goes first: a monitor must not see "ready" from a relay shutting down.
+        admin.ifPresent(AdminServer::close);
+        state.listenersBound = false;
+        state.storeOpen = false;
         try {
             pickup.close();
             server.close();
             delivery.ifPresent(OutboundDelivery::close);
         } finally {
             store.close();
+            metrics.close();
         }
     }
 }

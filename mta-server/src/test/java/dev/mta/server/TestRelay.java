@@ -82,6 +82,7 @@ public final class TestRelay implements AutoCloseable {
             all.add("smtp.listeners.relay.port=0");
             all.add("smtp.listeners.submission.port=0");
             all.add("smtp.listeners.submissions.port=0");
+            all.add("admin.port=0");
             // Listener tests keep their mail queued; delivery tests turn this on with a lab DNS.
             all.add("delivery.enabled=false");
             all.add("delivery.trust-anchors=\"" + SHIPPED_CONFIG.toAbsolutePath().getParent().resolve("trust-anchors.txt") + "\"");
@@ -125,6 +126,16 @@ public final class TestRelay implements AutoCloseable {
     /** A client context that trusts the test CA, so the handshake verifies the relay's certificate. */
     public SSLContext clientTls() {
         return TestTlsContexts.clientTrusting(ca.certificate());
+    }
+
+    /** Where the admin HTTP listener is bound (admin.enabled is on unless an option turns it off). */
+    public java.net.InetSocketAddress adminAddress() {
+        return relay.adminAddress().orElseThrow(() -> new IllegalStateException("admin.enabled is false"));
+    }
+
+    /** The relay's meter registry. */
+    public dev.mta.server.admin.RelayMetrics metrics() {
+        return relay.metrics();
     }
 
     public MessageStore store() {

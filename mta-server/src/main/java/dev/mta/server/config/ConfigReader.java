@@ -46,7 +46,8 @@ final class ConfigReader {
             throw error("data-directory", "must not be empty");
         }
         hostname = hostname.toLowerCase(Locale.ROOT);
-        return new RelayConfig(hostname, Path.of(dataDirectory), smtp(), queue(), delivery(hostname), sendmail(hostname));
+        return new RelayConfig(hostname, Path.of(dataDirectory), smtp(), queue(), delivery(hostname), sendmail(hostname),
+                admin());
     }
 
     /** The sendmail command's address completion; the origin defaults to the hostname. */
@@ -73,6 +74,35 @@ final class ConfigReader {
         }
         String postdrop = string("sendmail.postdrop").strip();
         return new SendmailConfig(origin, rewrite, postdrop.isEmpty() ? Optional.empty() : Optional.of(Path.of(postdrop)));
+    }
+
+    /**
+     * The admin listener. Without a token anyone who can reach it may read the metrics and health
+     * of the relay, so unauthenticated it may only listen on loopback.
+     */
+    private AdminConfig admin() {
+        String address = string("admin.address").strip();
+        // An IP literal only: a host name would be looked up in DNS at every start.
+        if (!address.matches("[0-9.]+|\\[?[0-9A-Fa-f:.]+\\]?")) {
+            throw error("admin.address", "expected an IP address such as 127.0.0.1 or ::1, not '" + address + "'");
+        }
+        java.net.InetAddress ip;
+        try {
+            ip = java.net.InetAddress.getByName(address);
+        } catch (java.net.UnknownHostException e) {
+            throw error("admin.address", "expected an IP address such as 127.0.0.1 or ::1, not '" + address + "'");
+        }
+        int port = integer("admin.port");
+        if (port < 0 || port > 65535) {
+            throw error("admin.port", "must be 0..65535");
+        }
+        Optional<Path> tokenFile = optionalFile("admin.token-file");
+        boolean enabled = bool("admin.enabled");
+        if (enabled && tokenFile.isEmpty() && !ip.isLoopbackAddress()) {
+            throw error("admin.address", address + " is not a loopback address: set admin.token-file so that"
+                    + " requests from the network must present a token");
+        }
+        return new AdminConfig(enabled, ip, port, tokenFile);
     }
 
     private SmtpConfig smtp() {

@@ -1,0 +1,109 @@
+package dev.mta.server.admin;
+
+import dev.mta.server.config.AdminConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP listener: health checks and metrics, on one event-loop thread of its own so that
+ * a busy SMTP side never delays a health probe. Requests are small GETs; anything larger than
+ * {@link #MAX_REQUEST_BYTES} is refused, and a connection silent for the idle timeout is closed.
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+    /** A connection that sends nothing for this long is closed (a scraper reconnects). */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** Request line, headers and body each stay within this. */
+    public static final int MAX_REQUEST_BYTES = 8 * 1024;
+
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+
+    private AdminServer(EventLoopGroup group, Channel serverChannel) {
+        this.group = group;
+        this.serverChannel = serverChannel;
+    }
+
+    /** Starts the listener the configuration describes, loading its token file if it names one. */
+    public static AdminServer start(AdminConfig config, RelayMetrics metrics, List<ReadinessCheck> readiness)
+            throws IOException {
+        Optional<BearerToken> token = config.tokenFile().isPresent()
+                ? Optional.of(BearerToken.load(config.tokenFile().get()))
+                : Optional.empty();
+        return start(config.socketAddress(), token, metrics, readiness, IDLE_TIMEOUT);
+    }
+
+    /**
+     * Binds and serves until closed.
+     *
+     * @throws BindException when the address cannot be bound (in use, not local)
+     */
+    public static AdminServer start(InetSocketAddress bindAddress, Optional<BearerToken> token, RelayMetrics metrics,
+            List<ReadinessCheck> readiness, Duration idleTimeout) throws IOException {
+        List<ReadinessCheck> checks = List.copyOf(readiness);
+        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("mta-admin", true));
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast(new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast(new HttpServerCodec(MAX_REQUEST_BYTES, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES))
+                                .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                                .addLast(new AdminHandler(token, metrics, checks));
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(bindAddress).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            // A BindException, as the SMTP listeners' failures are, so "mta serve" reports both alike.
+            BindException failure = new BindException("admin listener cannot bind " + text(bindAddress) + ": "
+                    + bound.cause().getMessage());
+            failure.initCause(bound.cause());
+            throw failure;
+        }
+        AdminServer server = new AdminServer(group, bound.channel());
+        LOG.info("admin listener on http://{}/ ({})", text(server.boundAddress()),
+                token.isPresent() ? "bearer token required" : "no authentication");
+        return server;
+    }
+
+    /** Where the listener is bound: the real port when it was asked for port 0. */
+    public InetSocketAddress boundAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** 127.0.0.1:8025 or [0:0:0:0:0:0:0:1]:8025, as an operator writes it (toString shows "/127.0.0.1:8025"). */
+    static String text(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}
