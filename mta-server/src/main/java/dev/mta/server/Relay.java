@@ -100,7 +100,7 @@ public final class Relay implements AutoCloseable {
             Optional<OutboundDelivery> delivery = Optional.empty();
             if (config.delivery().enabled()) {
                 try {
-                    delivery = Optional.of(OutboundDelivery.create(config, store, clock, server.addresses()));
+                    delivery = Optional.of(OutboundDelivery.create(config, store, clock, server.addresses(), metrics.registry()));
                 } catch (RuntimeException e) {
                     server.close();
                     throw e;

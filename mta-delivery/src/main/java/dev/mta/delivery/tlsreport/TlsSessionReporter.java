@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Tells TLS reporting (RFC 8460) how each delivery session went: which policy the host was held
@@ -33,15 +34,21 @@ import java.util.Optional;
 public final class TlsSessionReporter {
     private static final int MAX_REASON_LENGTH = 200;
 
-    private final Optional<TlsRptRecorder> recorder;
+    private final Optional<Consumer<SessionOutcome>> recorder;
 
-    private TlsSessionReporter(Optional<TlsRptRecorder> recorder) {
+    private TlsSessionReporter(Optional<Consumer<SessionOutcome>> recorder) {
         this.recorder = recorder;
     }
 
     /** Counts sessions into {@code recorder}. */
     public static TlsSessionReporter to(TlsRptRecorder recorder) {
-        return new TlsSessionReporter(Optional.of(Objects.requireNonNull(recorder, "recorder")));
+        Objects.requireNonNull(recorder, "recorder");
+        return to(recorder::record);
+    }
+
+    /** Hands every session's outcome to {@code sink}: the TLS-RPT recorder, metrics, or both. */
+    public static TlsSessionReporter to(Consumer<SessionOutcome> sink) {
+        return new TlsSessionReporter(Optional.of(Objects.requireNonNull(sink, "sink")));
     }
 
     /** Reporting off: nothing is looked up or counted. */
@@ -70,7 +77,7 @@ public final class TlsSessionReporter {
             case NOT_IN_STS_POLICY -> SessionOutcome.failure(stsPolicy(domain, sts),
                     SessionFailure.atHost(ResultType.VALIDATION_FAILURE, host).withFailureReasonCode("mx-not-in-policy"));
         };
-        recorder.get().record(outcome);
+        recorder.get().accept(outcome);
     }
 
     /** A connection to a host under {@code security}, as the SMTP client reported it. */
@@ -99,7 +106,7 @@ public final class TlsSessionReporter {
         Optional<SessionFailure> failure = policyFailure(sts, security)
                 .or(() -> tlsFailure(security, session, failed))
                 .map(f -> withConnection(f, session));
-        recorder.get().record(new SessionOutcome(policy, failure));
+        recorder.get().accept(new SessionOutcome(policy, failure));
     }
 
     /** Which policy the host was held to (RFC 8460 4.4 policy-type). */

@@ -32,6 +32,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -65,6 +66,13 @@ public final class OutboundDelivery implements AutoCloseable {
 
     /** Builds the delivery side; {@link #start()} sets it going. */
     public static OutboundDelivery create(RelayConfig config, MessageStore store, Clock clock, List<InetSocketAddress> listening) {
+        return create(config, store, clock, listening, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    /** @param meters where the delivery meters go (see {@link DeliveryMetrics}) */
+    public static OutboundDelivery create(RelayConfig config, MessageStore store, Clock clock, List<InetSocketAddress> listening,
+            io.micrometer.core.instrument.MeterRegistry meters) {
+        DeliveryMetrics metrics = new DeliveryMetrics(meters);
         DeliveryConfig delivery = config.delivery();
         HopComponents hops = HopComponents.create(config, clock, listening, new StoredStsPolicies(store.records()));
         SmtpClient client = hops.newClient();
@@ -75,10 +83,11 @@ public final class OutboundDelivery implements AutoCloseable {
                 delivery.postmaster(), delivery.delayWarning(), lifetime, clock);
         DeliveryLimits limits = new DeliveryLimits(delivery.maxConnections(), delivery.maxConnectionsPerDestination(),
                 leaseTime(t), POLL_INTERVAL);
-        TlsReporting tlsReports = TlsReporting.create(config, store, hops.txt(), clock);
+        TlsReporting tlsReports = TlsReporting.create(config, store, hops.txt(), clock, Optional.of(metrics::session));
         MessageDelivery messageDelivery = hops.messageDelivery(client, tlsReports.reporter());
         DeliveryService service = new DeliveryService(store, messageDelivery,
-                notifier, retry, limits, clock, config.hostname() + "/" + ProcessHandle.current().pid());
+                notifier, retry, limits, clock, config.hostname() + "/" + ProcessHandle.current().pid(), metrics);
+        metrics.bind(() -> service);
         return new OutboundDelivery(client, service, hops, tlsReports, clock);
     }
 

@@ -8,6 +8,7 @@ import dev.mta.security.mtasts.TxtLookup;
 import dev.mta.security.tlsrpt.TlsRptHttpsSender;
 import dev.mta.security.tlsrpt.TlsRptRecorder;
 import dev.mta.security.tlsrpt.TlsRptScheduler;
+import dev.mta.security.tlsrpt.SessionOutcome;
 import dev.mta.security.tlsrpt.TlsRptSettings;
 import dev.mta.server.config.RelayConfig;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
@@ -57,9 +59,16 @@ public final class TlsReporting implements AutoCloseable {
      * @throws IllegalStateException when the counts cannot be loaded or the CA file cannot be read
      */
     public static TlsReporting create(RelayConfig config, MessageStore queue, TxtLookup txt, Clock clock) {
+        return create(config, queue, txt, clock, Optional.empty());
+    }
+
+    /** @param alsoTo where every session goes as well, reporting on or off (metrics) */
+    public static TlsReporting create(RelayConfig config, MessageStore queue, TxtLookup txt, Clock clock,
+            Optional<Consumer<SessionOutcome>> alsoTo) {
         TlsRptSettings settings = config.delivery().tlsReports();
         if (!settings.enabled()) {
-            return new TlsReporting(Optional.empty(), TlsSessionReporter.off(), Optional.empty(), clock);
+            return new TlsReporting(Optional.empty(), alsoTo.map(TlsSessionReporter::to).orElse(TlsSessionReporter.off()),
+                    Optional.empty(), clock);
         }
         StoredTlsRptStore counts;
         try {
@@ -71,8 +80,12 @@ public final class TlsReporting implements AutoCloseable {
         TlsRptDispatcher dispatcher = new TlsRptDispatcher(scheduler, txt,
                 new TlsRptHttpsSender(collectorTrust(config), HTTPS_TIMEOUT), queue, config.hostname(),
                 TlsRptDispatcher.retryWindow(settings));
-        return new TlsReporting(Optional.of(counts), TlsSessionReporter.to(new TlsRptRecorder(counts, settings, clock)),
-                Optional.of(dispatcher), clock);
+        TlsRptRecorder recorder = new TlsRptRecorder(counts, settings, clock);
+        Consumer<SessionOutcome> sink = alsoTo.map(also -> (Consumer<SessionOutcome>) outcome -> {
+            recorder.record(outcome);
+            also.accept(outcome);
+        }).orElse(recorder::record);
+        return new TlsReporting(Optional.of(counts), TlsSessionReporter.to(sink), Optional.of(dispatcher), clock);
     }
 
     /** Collectors are authenticated like policy servers: the JDK's CAs, or the lab's CA file. */

@@ -380,7 +380,8 @@ class SendmailCommandTest {
     void mailDroppedWhileTheServerIsDownIsQueuedWhenItStarts() throws Exception {
         assertThat(sendmail("Subject: while down\n\nx\n", "bob@example.net").code()).isZero();
         RelayConfig relayConfig = ConfigLoader.load(config, List.of("smtp.listeners.relay.port=0",
-                "smtp.listeners.submission.port=0", "smtp.listeners.submissions.port=0", "delivery.enabled=false")).config();
+                "smtp.listeners.submission.port=0", "smtp.listeners.submissions.port=0", "delivery.enabled=false",
+                "admin.port=0")).config();
         try (Relay relay = Relay.start(relayConfig, Clock.systemUTC())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (relay.store().list().isEmpty() && System.nanoTime() < deadline) {

@@ -52,6 +52,7 @@ final class RelayProcess implements AutoCloseable {
         all.add("smtp.listeners.submission.enabled=false");
         all.add("smtp.listeners.submissions.enabled=false");
         all.add("delivery.enabled=false");
+        all.add("admin.port=0");
         all.add("delivery.trust-anchors=\"" + SHIPPED_CONFIG.getParent().resolve("trust-anchors.txt") + "\"");
         all.addAll(extra);
         return all;

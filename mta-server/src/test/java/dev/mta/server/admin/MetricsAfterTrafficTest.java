@@ -1,0 +1,93 @@
+package dev.mta.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mta.server.TestRelay;
+import dev.mta.testsupport.dns.TestDnsServer;
+import dev.mta.testsupport.smtp.SmtpReply;
+import dev.mta.testsupport.smtp.SmtpSinkServer;
+import dev.mta.testsupport.smtp.SmtpTestClient;
+import dev.mta.testsupport.tls.TestCertificates;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /metrics after known traffic: each delivery counted once, by outcome and TLS mode, and its TLS session. */
+class MetricsAfterTrafficTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void deliveriesAreCountedByOutcomeAndTlsMode() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start();
+                SmtpSinkServer withTls = SmtpSinkServer.builder().address("127.0.0.2").hostName("mx.example.org")
+                        .startTls(TestCertificates.ec().selfSignedLeaf("mx.example.org").serverSslContext()).start();
+                SmtpSinkServer clearText = SmtpSinkServer.builder().address("127.0.0.3").port(withTls.port())
+                        .hostName("mx.example.net").start()) {
+            dns.zone("example.org").mx("example.org", 10, "mx.example.org").a("mx.example.org", "127.0.0.2");
+            dns.zone("example.net").mx("example.net", 10, "mx.example.net").a("mx.example.net", "127.0.0.3");
+            withTls.replyToRecipient("nobody@example.org", 550, "5.1.1 no such user");
+            try (TestRelay relay = TestRelay.in(dir)
+                    .option("delivery.enabled", "true")
+                    .option("delivery.dnssec", "off")
+                    .option("delivery.mta-sts", "false")
+                    .option("delivery.dns-servers", "[\"127.0.0.1:" + dns.port() + "\"]")
+                    .option("delivery.port", String.valueOf(withTls.port()))
+                    .option("delivery.address-families", "[ipv4]")
+                    // each message its own connection, so each is its own TLS session
+                    .option("delivery.connection-reuse-time", "0")
+                    .start()) {
+                submit(relay, "bob@example.org");
+                submit(relay, "nobody@example.org");
+                submit(relay, "carol@example.net");
+                withTls.awaitMessages(1, WAIT);
+                clearText.awaitMessages(1, WAIT);
+
+                String metrics = scrapeWhen(relay, m -> m.contains("outcome=\"bounced\""));
+                assertThat(metrics)
+                        .contains("mta_delivery_recipients_total{outcome=\"delivered\",tls=\"encrypted\"} 1.0")
+                        .contains("mta_delivery_recipients_total{outcome=\"bounced\",tls=\"encrypted\"} 1.0")
+                        .contains("mta_delivery_recipients_total{outcome=\"delivered\",tls=\"none\"} 1.0")
+                        .contains("mta_tls_sessions_total{policy=\"no-policy-found\",result=\"success\"} 2.0")
+                        .contains("mta_tls_sessions_total{policy=\"no-policy-found\",result=\"starttls-not-supported\"} 1.0")
+                        .contains("mta_delivery_delay_seconds_count{outcome=\"delivered\"} 2")
+                        .contains("mta_delivery_attempts_in_flight 0.0");
+            }
+        }
+    }
+
+    private static String scrapeWhen(TestRelay relay, java.util.function.Predicate<String> ready) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        URI uri = URI.create("http://127.0.0.1:" + relay.adminAddress().getPort() + "/metrics");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            body = response.body();
+            if (ready.test(body)) {
+                return body;
+            }
+            Thread.sleep(50);
+        }
+        return body;
+    }
+
+    private static void submit(TestRelay relay, String recipient) throws Exception {
+        try (SmtpTestClient client = relay.connect("relay")) {
+            client.readReply();
+            client.ehlo("client.test");
+            client.command("MAIL FROM:<alice@sender.example>");
+            client.command("RCPT TO:<" + recipient + ">");
+            SmtpReply reply = client.data("Subject: counted\r\n\r\nx\r\n");
+            assertThat(reply.code()).isEqualTo(250);
+        }
+    }
+}
