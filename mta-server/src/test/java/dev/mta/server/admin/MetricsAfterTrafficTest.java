@@ -42,7 +42,7 @@ class MetricsAfterTrafficTest {
                     .option("delivery.port", String.valueOf(withTls.port()))
                     .option("delivery.address-families", "[ipv4]")
                     // each message its own connection, so each is its own TLS session
-                    .option("delivery.connection-reuse-time", "0")
+                    .option("delivery.max-messages-per-connection", "1")
                     .start()) {
                 submit(relay, "bob@example.org");
                 submit(relay, "nobody@example.org");
