@@ -18,6 +18,7 @@ import dev.mta.queue.RecipientState;
 import dev.mta.queue.RecipientStatus;
 import dev.mta.queue.Selection;
 import dev.mta.queue.StoreException;
+import dev.mta.queue.h2.child.Deleter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,6 +205,18 @@ class BounceAndDeleteTest {
 
         assertThat(store.list()).isEmpty();
         assertThat(store.claimDue(LATER, 10, "worker", LEASE)).isEmpty();
+    }
+
+    @Test
+    void aSecondProcessDeletesWhileTheRelayHasTheQueueOpen() throws Exception {
+        QueueId id = Queueing.queue(store, Envelopes.to("bob@example.net", "carol@example.com"), Queueing.body(1));
+
+        ChildJvm.Result child = new ChildJvm().run(Deleter.class, data, LATER, id);
+
+        assertThat(child.exitCode()).as(child.output()).isZero();
+        assertThat(child.tagged("deleted ")).containsExactly("1 2");
+        assertThat(store.find(id)).isEmpty();
+        assertThat(body(id)).doesNotExist();
     }
 
     @Test
