@@ -15,12 +15,15 @@ import java.util.Optional;
  * <ul>
  *   <li>{@link IncomingMessage#commit} returns only when the message and all its recipients are
  *       synced to stable storage; a crash at any later moment loses nothing. {@link #settle},
- *       {@link #noticesSent} and {@link #flush} are durable the same way when they return.</li>
+ *       {@link #noticesSent}, {@link #flush} and the operator actions ({@link #hold},
+ *       {@link #release}, {@link #requeue}, {@link #bounce}, {@link #delete}) are durable the same
+ *       way when they return.</li>
  *   <li>A recipient is leased to one owner at a time; a lease not settled before it expires
  *       (the worker crashed) makes the recipient due again.</li>
  *   <li>A message, with its body, is removed only when every recipient is settled and no
  *       notice is pending for it, so a DSN can always quote the message it reports on. A crash
- *       may make a notice be sent twice, never lost.</li>
+ *       may make a notice be sent twice, never lost. Only the operator's {@link #delete} removes
+ *       a message before that, and then sends no notice.</li>
  *   <li>Only the store changes queue state.</li>
  * </ul>
  */

@@ -125,6 +125,27 @@ public record Selection(
         return new Selection(ids, sender, recipient, recipientDomain, states, minimumAge, Optional.of(text));
     }
 
+    /** The criteria as an operator reads them in a log line: {@code sender=<> domain=example.net}. */
+    @Override
+    public String toString() {
+        if (isAll()) {
+            return "the whole queue";
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (!ids.isEmpty()) {
+            parts.add("ids=" + ids.stream().map(QueueId::value).sorted().collect(java.util.stream.Collectors.joining(",")));
+        }
+        sender.ifPresent(s -> parts.add("sender=<" + s + ">"));
+        recipient.ifPresent(r -> parts.add("recipient=<" + r + ">"));
+        recipientDomain.ifPresent(d -> parts.add("domain=" + d));
+        if (!states.isEmpty()) {
+            parts.add("states=" + states.stream().sorted().map(Enum::name).collect(java.util.stream.Collectors.joining(",")));
+        }
+        minimumAge.ifPresent(a -> parts.add("older than " + a));
+        reason.ifPresent(r -> parts.add("reason contains \"" + r + "\""));
+        return String.join(" ", parts);
+    }
+
     private static void once(Optional<?> criterion, String name) {
         if (criterion.isPresent()) {
             throw new IllegalStateException("the " + name + " is already chosen: " + criterion.get());

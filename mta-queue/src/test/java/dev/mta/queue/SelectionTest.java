@@ -27,6 +27,15 @@ class SelectionTest {
     }
 
     @Test
+    void itReadsAsTheOperatorGaveIt() {
+        assertThat(Selection.all()).hasToString("the whole queue");
+        assertThat(Selection.messages(ID).sender("").recipientDomain("example.net").states(RecipientState.HELD)
+                .olderThan(Duration.ofHours(1)).reason("greylisted"))
+                .hasToString("ids=0123456789AB sender=<> domain=example.net states=HELD older than PT1H"
+                        + " reason contains \"greylisted\"");
+    }
+
+    @Test
     void aCriterionIsGivenOnce() {
         assertThatThrownBy(() -> Selection.all().sender("a@example.org").sender("b@example.org"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("sender");

@@ -358,7 +358,7 @@ public final class H2MessageStore implements MessageStore {
             deleteBodyOfFinished(removed);
         }
         LOG.info("{} {}: {} recipient(s) of {} message(s) changed, {} left alone under a live lease", action,
-                selection.isAll() ? "the whole queue" : selection, outcome.change().recipients(),
+                selection, outcome.change().recipients(),
                 outcome.change().messages(), outcome.change().leased().size());
         return outcome.change();
     }
