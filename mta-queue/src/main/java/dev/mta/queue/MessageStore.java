@@ -15,12 +15,15 @@ import java.util.Optional;
  * <ul>
  *   <li>{@link IncomingMessage#commit} returns only when the message and all its recipients are
  *       synced to stable storage; a crash at any later moment loses nothing. {@link #settle},
- *       {@link #noticesSent} and {@link #flush} are durable the same way when they return.</li>
+ *       {@link #noticesSent}, {@link #flush} and the operator actions ({@link #hold},
+ *       {@link #release}, {@link #requeue}, {@link #bounce}, {@link #delete}) are durable the same
+ *       way when they return.</li>
  *   <li>A recipient is leased to one owner at a time; a lease not settled before it expires
  *       (the worker crashed) makes the recipient due again.</li>
  *   <li>A message, with its body, is removed only when every recipient is settled and no
  *       notice is pending for it, so a DSN can always quote the message it reports on. A crash
- *       may make a notice be sent twice, never lost.</li>
+ *       may make a notice be sent twice, never lost. Only the operator's {@link #delete} removes
+ *       a message before that, and then sends no notice.</li>
  *   <li>Only the store changes queue state.</li>
  * </ul>
  */
@@ -86,6 +89,63 @@ public interface MessageStore extends AutoCloseable {
      * while the relay has the queue open.
      */
     int flush(Optional<QueueId> message, Instant now) throws StoreException;
+
+    /**
+     * The messages with at least one recipient matching {@code selection}, oldest first, each
+     * with all its recipients (as {@link #list()} shows them); {@code now} is what a minimum age
+     * is measured from.
+     */
+    List<MessageSummary> list(Selection selection, Instant now) throws StoreException;
+
+    /**
+     * The queue's shape at {@code now}: recipients per domain by state and age, and the
+     * {@code topReasons} most frequent last replies of deferred recipients.
+     */
+    QueueSummary summary(Instant now, int topReasons) throws StoreException;
+
+    // Operator actions (like postsuper). Each is one transaction, durable on return, and works
+    // from a second process while the relay has the queue open. A recipient whose delivery
+    // attempt holds a live lease at {@code now} is never changed: it is reported in
+    // QueueChange.leased, and the operator repeats the action once the attempt has settled.
+
+    /**
+     * Puts the selected QUEUED and DEFERRED recipients on hold: never claimed until released.
+     * Their next attempt time and attempts are kept. Held and settled recipients are left as
+     * they are (not counted).
+     */
+    QueueChange hold(Selection selection, Instant now) throws StoreException;
+
+    /**
+     * Releases the selected HELD recipients, due at {@code now}: DEFERRED again, or QUEUED if they
+     * were never attempted. Attempts are kept. Other recipients are left as they are.
+     */
+    QueueChange release(Selection selection, Instant now) throws StoreException;
+
+    /**
+     * Makes the selected unsettled recipients (QUEUED, DEFERRED and, as {@code postsuper -r} does
+     * for the hold queue, HELD) due at {@code now}; a held one is released as by {@link #release}.
+     * The attempt count and the last diagnosis are kept, so the back-off after the next failure
+     * goes on where it was and the queue lifetime still counts from arrival.
+     */
+    QueueChange requeue(Selection selection, Instant now) throws StoreException;
+
+    /**
+     * Bounces the selected unsettled recipients now, as the postmaster's decision: BOUNCED with
+     * the local diagnosis {@code 5.0.0 bounced by the postmaster: <reason>}, and a FAILURE notice
+     * pending for each recipient whose NOTIFY asks for failures (RFC 3461 4.1), which the
+     * notifier sends like any other bounce ({@link #pendingNotices}). Attempts are kept; the
+     * bounce is written to the attempt history with the worker {@code postmaster}. A message
+     * left with nothing to do (no notice owed) is removed with its body.
+     */
+    QueueChange bounce(Selection selection, String reason, Instant now) throws StoreException;
+
+    /**
+     * Removes every message with a selected recipient, whole: all recipients (settled or not),
+     * pending notices and the body. No notice is sent. A message with any recipient under a live
+     * lease is refused whole (its leased recipients are reported) rather than removed under a
+     * delivery.
+     */
+    QueueChange delete(Selection selection, Instant now) throws StoreException;
 
     /** Small durable records beside the queue: MTA-STS policies, TLS-RPT counts. */
     KeyedRecords records();

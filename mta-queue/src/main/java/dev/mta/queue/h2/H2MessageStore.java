@@ -1,6 +1,7 @@
 package dev.mta.queue.h2;
 
 import dev.mta.queue.Attempt;
+import dev.mta.queue.Diagnosis;
 import dev.mta.queue.ClaimedRecipient;
 import dev.mta.queue.Envelope;
 import dev.mta.queue.IncomingMessage;
@@ -10,8 +11,11 @@ import dev.mta.queue.MessageStore;
 import dev.mta.queue.MessageSummary;
 import dev.mta.queue.NoticeKind;
 import dev.mta.queue.PendingNotices;
+import dev.mta.queue.QueueChange;
 import dev.mta.queue.QueueId;
+import dev.mta.queue.QueueSummary;
 import dev.mta.queue.RecipientRef;
+import dev.mta.queue.Selection;
 import dev.mta.queue.Settlement;
 import dev.mta.queue.StoreException;
 import dev.mta.queue.spool.DiskSpace;
@@ -293,6 +297,70 @@ public final class H2MessageStore implements MessageStore {
                 c -> Flush.makeDue(c, message, now));
         groupCommit.awaitDurable();
         return due;
+    }
+
+    @Override
+    public List<MessageSummary> list(Selection selection, Instant now) throws StoreException {
+        Objects.requireNonNull(selection, "selection");
+        Objects.requireNonNull(now, "now");
+        return withConnection("list the queue", c -> MessageRows.list(c, SelectionSql.of(selection, now)));
+    }
+
+    @Override
+    public QueueSummary summary(Instant now, int topReasons) throws StoreException {
+        Objects.requireNonNull(now, "now");
+        if (topReasons < 0) {
+            throw new IllegalArgumentException("the number of reasons cannot be negative: " + topReasons);
+        }
+        return withConnection("summarize the queue", c -> QueueShape.of(c, now, topReasons));
+    }
+
+    @Override
+    public QueueChange hold(Selection selection, Instant now) throws StoreException {
+        return operate("hold", selection, now, c -> OperatorActions.hold(c, selection, now));
+    }
+
+    @Override
+    public QueueChange release(Selection selection, Instant now) throws StoreException {
+        return operate("release", selection, now, c -> OperatorActions.release(c, selection, now));
+    }
+
+    @Override
+    public QueueChange requeue(Selection selection, Instant now) throws StoreException {
+        return operate("requeue", selection, now, c -> OperatorActions.requeue(c, selection, now));
+    }
+
+    @Override
+    public QueueChange bounce(Selection selection, String reason, Instant now) throws StoreException {
+        Objects.requireNonNull(reason, "reason");
+        // RFC 3463 3.1 X.0.0: no more specific code says "the postmaster decided".
+        Diagnosis diagnosis = Diagnosis.local("5.0.0",
+                reason.isBlank() ? "bounced by the postmaster" : "bounced by the postmaster: " + reason.strip());
+        return operate("bounce", selection, now, c -> OperatorActions.bounce(c, selection, diagnosis, now));
+    }
+
+    @Override
+    public QueueChange delete(Selection selection, Instant now) throws StoreException {
+        return operate("delete", selection, now, c -> OperatorActions.delete(c, selection, now));
+    }
+
+    /**
+     * Runs an operator action, waits until it is durable, and only then deletes the bodies of
+     * the messages it removed. Synced even when nothing changed, as for noticesSent.
+     */
+    private QueueChange operate(String action, Selection selection, Instant now,
+            Transactions.Work<OperatorActions.Outcome> work) throws StoreException {
+        Objects.requireNonNull(selection, "selection");
+        Objects.requireNonNull(now, "now");
+        OperatorActions.Outcome outcome = withConnection(action + " " + selection, work);
+        groupCommit.awaitDurable();
+        for (QueueId removed : outcome.removed()) {
+            deleteBodyOfFinished(removed);
+        }
+        LOG.info("{} {}: {} recipient(s) of {} message(s) changed, {} left alone under a live lease", action,
+                selection, outcome.change().recipients(),
+                outcome.change().messages(), outcome.change().leased().size());
+        return outcome.change();
     }
 
     @Override

@@ -111,22 +111,40 @@ final class MessageRows {
 
     /** Every message in the queue with all its recipients, settled ones included, oldest first. */
     static List<MessageSummary> list(Connection connection) throws SQLException {
-        Map<String, SummaryBuilder> messages = new LinkedHashMap<>();
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("""
                      SELECT m.id, m.sender, m.body_size, m.received_at, r.*
                      FROM message m JOIN recipient r ON r.message_id = m.id
                      ORDER BY m.received_at, m.id, r.idx""")) {
-            while (rows.next()) {
-                String id = rows.getString("id");
-                SummaryBuilder builder = messages.get(id);
-                if (builder == null) {
-                    builder = new SummaryBuilder(new QueueId(id), rows.getString("sender"), rows.getLong("body_size"),
-                            Timestamps.get(rows, "received_at"));
-                    messages.put(id, builder);
-                }
-                builder.recipients.add(status(rows));
+            return summaries(rows);
+        }
+    }
+
+    /** The messages with a recipient matching {@code selection}, with all their recipients, oldest first. */
+    static List<MessageSummary> list(Connection connection, SelectionSql selection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT m.id, m.sender, m.body_size, m.received_at, r.*
+                FROM message m JOIN recipient r ON r.message_id = m.id
+                WHERE m.id IN (SELECT r.message_id FROM recipient r WHERE %s)
+                ORDER BY m.received_at, m.id, r.idx""".formatted(selection.condition()))) {
+            selection.bind(query, 1);
+            try (ResultSet rows = query.executeQuery()) {
+                return summaries(rows);
             }
+        }
+    }
+
+    private static List<MessageSummary> summaries(ResultSet rows) throws SQLException {
+        Map<String, SummaryBuilder> messages = new LinkedHashMap<>();
+        while (rows.next()) {
+            String id = rows.getString("id");
+            SummaryBuilder builder = messages.get(id);
+            if (builder == null) {
+                builder = new SummaryBuilder(new QueueId(id), rows.getString("sender"), rows.getLong("body_size"),
+                        Timestamps.get(rows, "received_at"));
+                messages.put(id, builder);
+            }
+            builder.recipients.add(status(rows));
         }
         return messages.values().stream().map(SummaryBuilder::build).toList();
     }

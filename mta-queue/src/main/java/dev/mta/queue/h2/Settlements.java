@@ -21,7 +21,9 @@ import java.time.Instant;
  * never leave a bounced recipient whose failure DSN is forgotten.
  *
  * <p>Only the lease owner may settle. A lease that expired but that no other worker took over is
- * still the owner's: refusing it would only deliver the message twice.
+ * still the owner's: refusing it would only deliver the message twice. Its outcome is recorded
+ * even when the operator held the recipient meanwhile (what happened, happened), except that a
+ * deferral leaves it held.
  */
 final class Settlements {
     private Settlements() {
@@ -39,12 +41,15 @@ final class Settlements {
     static Outcome settle(Connection connection, RecipientRef ref, String owner, Settlement settlement, Instant now)
             throws SQLException {
         return Transactions.inTransaction(connection, c -> {
-            if (!MessageRows.lock(c, ref.message()) || !holdsLease(c, ref, owner)) {
+            RecipientState current = MessageRows.lock(c, ref.message()) ? leasedState(c, ref, owner) : null;
+            if (current == null) {
                 return Outcome.NOT_HELD;
             }
             RecipientState state = switch (settlement) {
                 case Settlement.Delivered delivered -> RecipientState.DELIVERED;
-                case Settlement.Deferred deferred -> RecipientState.DEFERRED;
+                // The operator held it after its lease ran out: a late deferral keeps it held.
+                case Settlement.Deferred deferred ->
+                        current == RecipientState.HELD ? RecipientState.HELD : RecipientState.DEFERRED;
                 case Settlement.Bounced bounced -> RecipientState.BOUNCED;
             };
             NoticeKind notice = switch (settlement) {
@@ -76,15 +81,19 @@ final class Settlements {
         });
     }
 
-    private static boolean holdsLease(Connection connection, RecipientRef ref, String owner) throws SQLException {
+    /** The recipient's state when {@code owner} holds its lease and it is unsettled; null otherwise. */
+    private static RecipientState leasedState(Connection connection, RecipientRef ref, String owner)
+            throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT state, lease_owner FROM recipient WHERE message_id = ? AND idx = ? FOR UPDATE")) {
             query.setString(1, ref.message().value());
             query.setInt(2, ref.index());
             try (ResultSet rows = query.executeQuery()) {
-                return rows.next()
-                        && !RecipientState.valueOf(rows.getString("state")).isSettled()
-                        && owner.equals(rows.getString("lease_owner"));
+                if (!rows.next() || !owner.equals(rows.getString("lease_owner"))) {
+                    return null;
+                }
+                RecipientState state = RecipientState.valueOf(rows.getString("state"));
+                return state.isSettled() ? null : state;
             }
         }
     }

@@ -18,8 +18,15 @@ final class Envelopes {
     }
 
     static Envelope receivedAt(Instant receivedAt, String... recipients) {
-        return new Envelope("alice@example.org",
-                Arrays.stream(recipients).map(EnvelopeRecipient::of).toList(),
+        return from("alice@example.org", receivedAt, recipients);
+    }
+
+    static Envelope from(String sender, Instant receivedAt, String... recipients) {
+        return withRecipients(sender, receivedAt, Arrays.stream(recipients).map(EnvelopeRecipient::of).toList());
+    }
+
+    static Envelope withRecipients(String sender, Instant receivedAt, java.util.List<EnvelopeRecipient> recipients) {
+        return new Envelope(sender, recipients,
                 Envelope.BodyType.SEVEN_BIT, false, Optional.empty(), Optional.empty(),
                 new Envelope.ClientInfo("192.0.2.10", "client.example.org", Optional.empty()),
                 receivedAt);

@@ -6,10 +6,9 @@ import dev.mta.queue.ClaimedRecipient;
 import dev.mta.queue.QueueId;
 import dev.mta.queue.RecipientRef;
 import dev.mta.queue.RecipientState;
+import dev.mta.queue.Selection;
 import dev.mta.queue.h2.child.Flusher;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -79,7 +78,7 @@ class FlushTest {
         store.claimDue(NOW, 10, "worker", LEASE);
         store.settle(new RecipientRef(id, 1), "worker", Outcomes.bouncedWithNotice("550 5.1.1 unknown"));
         store.settle(new RecipientRef(id, 2), "worker", Outcomes.deferred("451 4.3.0 later", RETRY));
-        hold(id, 2);
+        store.hold(Selection.messages(id).recipient("held@example.net"), NOW);
 
         assertThat(store.flush(Optional.empty(), NOW.plusSeconds(1))).isZero();
 
@@ -128,16 +127,5 @@ class FlushTest {
             store.settle(c.ref(), "worker", Outcomes.deferred("451 4.7.1 greylisted", RETRY));
         }
         return id;
-    }
-
-    /** There is no hold command yet: the operator's tool would set the state like this. */
-    private void hold(QueueId id, int index) throws Exception {
-        try (Connection connection = DirectConnection.open(data);
-             PreparedStatement update = connection.prepareStatement(
-                     "UPDATE recipient SET state = 'HELD' WHERE message_id = ? AND idx = ?")) {
-            update.setString(1, id.value());
-            update.setInt(2, index);
-            assertThat(update.executeUpdate()).isEqualTo(1);
-        }
     }
 }
