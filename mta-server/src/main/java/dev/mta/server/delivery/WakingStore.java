@@ -8,8 +8,11 @@ import dev.mta.queue.MessageStore;
 import dev.mta.queue.MessageSummary;
 import dev.mta.queue.NoticeKind;
 import dev.mta.queue.PendingNotices;
+import dev.mta.queue.QueueChange;
 import dev.mta.queue.QueueId;
+import dev.mta.queue.QueueSummary;
 import dev.mta.queue.RecipientRef;
+import dev.mta.queue.Selection;
 import dev.mta.queue.Settlement;
 import dev.mta.queue.StoreException;
 import java.io.InputStream;
@@ -102,6 +105,45 @@ public final class WakingStore implements MessageStore {
     @Override
     public int flush(Optional<QueueId> message, Instant now) throws StoreException {
         return store.flush(message, now);
+    }
+
+    @Override
+    public List<MessageSummary> list(Selection selection, Instant now) throws StoreException {
+        return store.list(selection, now);
+    }
+
+    @Override
+    public QueueSummary summary(Instant now, int topReasons) throws StoreException {
+        return store.summary(now, topReasons);
+    }
+
+    @Override
+    public QueueChange hold(Selection selection, Instant now) throws StoreException {
+        return store.hold(selection, now);
+    }
+
+    @Override
+    public QueueChange release(Selection selection, Instant now) throws StoreException {
+        QueueChange change = store.release(selection, now);
+        wake.run(); // released mail is due now
+        return change;
+    }
+
+    @Override
+    public QueueChange requeue(Selection selection, Instant now) throws StoreException {
+        QueueChange change = store.requeue(selection, now);
+        wake.run();
+        return change;
+    }
+
+    @Override
+    public QueueChange bounce(Selection selection, String reason, Instant now) throws StoreException {
+        return store.bounce(selection, reason, now);
+    }
+
+    @Override
+    public QueueChange delete(Selection selection, Instant now) throws StoreException {
+        return store.delete(selection, now);
     }
 
     @Override
