@@ -24,15 +24,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code mta queue list|show}: what is queued, whether or not the relay is running. */
-@Command(name = "queue", mixinStandardHelpOptions = true, description = "Inspect the queue.",
-        subcommands = {QueueCommand.List.class, QueueCommand.Show.class, QueueCommand.Flush.class})
+@Command(name = "queue", mixinStandardHelpOptions = true, description = "Inspect and manage the queue.",
+        subcommands = {QueueCommand.List.class, QueueCommand.Show.class, QueueCommand.Flush.class,
+            QueueSummaryCommand.class, QueueActions.Hold.class, QueueActions.Release.class, QueueActions.Requeue.class,
+            QueueActions.Bounce.class, QueueActions.Delete.class})
 final class QueueCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list, show ID or flush [ID]");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list, show, flush, summary, hold, release, requeue, bounce or delete");
     }
 
     private static final DateTimeFormatter TIME =
@@ -52,10 +54,17 @@ final class QueueCommand implements Runnable {
      * and each settled one whose DSN is still owed ({@code [bounced, notice pending]}): such a
      * message stays queued, with its body, until the notice is sent.
      */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List queued messages, oldest first.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List queued messages, oldest first; ids and filters narrow it down.")
     static final class List implements Callable<Integer> {
         @Mixin
         ConfigOptions config;
+
+        @Mixin
+        SelectionOptions select;
+
+        @picocli.CommandLine.Option(names = "--json", description = "One JSON array, for scripts.")
+        boolean json;
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -63,8 +72,13 @@ final class QueueCommand implements Runnable {
         @Override
         public Integer call() throws StoreException {
             PrintWriter out = spec.commandLine().getOut();
+            dev.mta.queue.Selection selection = select.selection();
             try (MessageStore store = open(config)) {
-                java.util.List<MessageSummary> messages = store.list();
+                java.util.List<MessageSummary> messages = selection.isAll() ? store.list() : store.list(selection, Instant.now());
+                if (json) {
+                    out.println(QueueJson.messages(messages));
+                    return ExitCodes.OK;
+                }
                 if (messages.isEmpty()) {
                     out.println("Mail queue is empty");
                     return ExitCodes.OK;

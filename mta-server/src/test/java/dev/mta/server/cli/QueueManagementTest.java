@@ -1,0 +1,139 @@
+package dev.mta.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mta.queue.MessageSummary;
+import dev.mta.queue.QueueId;
+import dev.mta.queue.RecipientState;
+import dev.mta.server.TestRelay;
+import dev.mta.testsupport.dns.TestDnsServer;
+import dev.mta.testsupport.smtp.ReplyPoint;
+import dev.mta.testsupport.smtp.SmtpReply;
+import dev.mta.testsupport.smtp.SmtpSinkServer;
+import dev.mta.testsupport.smtp.SmtpTestClient;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator's queue commands against a running relay with deferred, held and bounced mail. */
+class QueueManagementTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private TestRelay.Builder builder;
+
+    private Run mta(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-c", "../conf/mta.conf"));
+        for (String override : builder.overrides()) {
+            all.add("-o");
+            all.add(override);
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void listHoldSummaryReleaseRequeueBounceAndDelete() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start();
+                SmtpSinkServer mx = SmtpSinkServer.builder().address("127.0.0.2").hostName("mx.example.org").start()) {
+            dns.zone("example.org").mx("example.org", 10, "mx.example.org").a("mx.example.org", "127.0.0.2");
+            dns.zone("example.net").mx("example.net", 10, "mx.example.org");
+            dns.zone("sender.example").mx("sender.example", 10, "mx.example.org");
+            mx.reply(ReplyPoint.RCPT, 451, "4.3.2 try later");
+            builder = TestRelay.in(dir)
+                    .option("delivery.enabled", "true")
+                    .option("delivery.dnssec", "off")
+                    .option("delivery.mta-sts", "false")
+                    .option("delivery.dns-servers", "[\"127.0.0.1:" + dns.port() + "\"]")
+                    .option("delivery.port", String.valueOf(mx.port()))
+                    .option("delivery.address-families", "[ipv4]");
+            try (TestRelay relay = builder.start()) {
+                QueueId bob = submit(relay, "bob@example.org");
+                QueueId carol = submit(relay, "carol@example.org");
+                QueueId dave = submit(relay, "dave@example.net");
+                awaitAll(relay, RecipientState.DEFERRED, 3);
+
+                Run json = mta("queue", "list", "--json", "--domain", "example.org");
+                assertThat(json.code()).as(json.err()).isZero();
+                JsonNode listed = new ObjectMapper().readTree(json.out());
+                assertThat(listed).hasSize(2);
+                assertThat(listed.get(0).at("/recipients/0/state").asText()).isEqualTo("deferred");
+                assertThat(listed.get(0).at("/recipients/0/lastReply").asText()).contains("try later");
+
+                Run hold = mta("queue", "hold", "--domain", "example.org");
+                assertThat(hold.out()).contains("hold: 2 recipients in 2 messages");
+                assertThat(mta("queue", "list", "--state", "held").out()).contains(bob.toString()).contains(carol.toString())
+                        .doesNotContain(dave.toString());
+
+                Run summary = mta("queue", "summary");
+                assertThat(summary.code()).as(summary.err()).isZero();
+                assertThat(summary.out()).containsPattern("example\\.org\\s+2\\s+2\\s")
+                        .contains("top deferral reasons:").contains("4.3.2 try later").contains("3 messages in the queue");
+
+                assertThat(mta("queue", "release", bob.toString()).out()).contains("release: 1 recipient in 1 message");
+                assertThat(mta("queue", "requeue", "--domain", "example.net").out()).contains("requeue: 1 recipient in 1 message");
+
+                Run everything = mta("queue", "bounce", "--reason", "no");
+                assertThat(everything.code()).isEqualTo(64);
+                assertThat(everything.err()).contains("bounce needs queue ids or a filter");
+                assertThat(mta("queue", "bounce", carol.toString(), "--reason", "left the company").out())
+                        .contains("bounce: 1 recipient in 1 message");
+                // The bounce is an ordinary DSN to the sender, from the null sender.
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (relay.queued().stream().noneMatch(m -> m.sender().isEmpty()) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(relay.queued()).anyMatch(m -> m.sender().isEmpty());
+
+                Run refused = mta("queue", "delete", dave.toString());
+                assertThat(refused.code()).isEqualTo(75); // no terminal to ask on: nothing is deleted
+                assertThat(refused.err()).contains("add --yes").contains("nothing deleted");
+                assertThat(mta("queue", "delete", dave.toString(), "--yes").out()).contains("delete: 1 recipient in 1 message");
+                assertThat(relay.queued()).extracting(MessageSummary::id).doesNotContain(dave);
+
+                assertThat(mta("queue", "hold", "NOT-AN-ID").code()).isEqualTo(64);
+                assertThat(mta("queue", "list", "--state", "lost").err()).contains("not a state: lost");
+                assertThat(mta("queue", "list", "--older-than", "soon").err()).contains("not a duration: soon");
+            }
+        }
+    }
+
+    private static void awaitAll(TestRelay relay, RecipientState state, int count) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            long matching = relay.queued().stream().flatMap(m -> m.recipients().stream()).filter(r -> r.state() == state).count();
+            if (matching == count) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("never " + count + " recipients " + state + ": " + relay.queued());
+    }
+
+    private static QueueId submit(TestRelay relay, String recipient) throws Exception {
+        try (SmtpTestClient client = relay.connect("relay")) {
+            client.readReply();
+            client.ehlo("client.test");
+            client.command("MAIL FROM:<alice@sender.example>");
+            client.command("RCPT TO:<" + recipient + ">");
+            SmtpReply reply = client.data("Subject: managed\r\n\r\nx\r\n");
+            assertThat(reply.code()).isEqualTo(250);
+            return TestRelay.queueIdFrom(reply.text());
+        }
+    }
+}
