@@ -12,6 +12,7 @@ import dev.mta.security.users.UsersFileException;
 import dev.mta.server.admin.AdminServer;
 import dev.mta.server.admin.BearerToken;
 import dev.mta.server.admin.ReadinessCheck;
+import dev.mta.server.admin.QueueMetrics;
 import dev.mta.server.admin.RelayMetrics;
 import dev.mta.server.config.RelayConfig;
 import dev.mta.server.delivery.OutboundDelivery;
@@ -80,6 +81,7 @@ public final class Relay implements AutoCloseable {
         }
         RelayState state = new RelayState();
         state.storeOpen = true;
+        QueueMetrics.bind(store, metrics.registry(), clock);
         try {
             Optional<ServerTls> tls = Optional.of(loadTls(config, clock));
             Optional<Authenticator> authenticator = loadUsers(config);

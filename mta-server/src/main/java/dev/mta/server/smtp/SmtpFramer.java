@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * smuggling defence needs that). A line longer than {@code maxLine} is passed on in pieces
  * without terminator, so handlers can refuse it without the framer dropping bytes silently.
  *
- * <p>Bytes still buffered when the TLS handler appears after STARTTLS arrived in clear and are
- * dropped: nothing sent before the handshake may be read as if it came through TLS.
+ * <p>Bytes that arrive with a STARTTLS line, and bytes still buffered when the TLS handler
+ * appears, came in clear and are dropped: nothing sent before the handshake may be read as if it
+ * came through TLS.
  *
  * <p>Timeouts answer 421 4.4.2 before closing (RFC 5321 4.5.3.2.7, 3.8): one when the client is
  * silent for {@code idleTimeout}, one when the whole session exceeds {@code sessionTimeout}.
@@ -83,12 +84,25 @@ final class SmtpFramer extends ByteToMessageDecoder {
             if (available > maxLine) {
                 out.add(in.readRetainedSlice(maxLine));
             } else if (lineEnd >= 0) {
-                out.add(in.readRetainedSlice(available));
+                ByteBuf line = in.readRetainedSlice(available);
+                out.add(line);
+                if (!tlsSeen && isStartTls(line) && in.isReadable()) {
+                    // RFC 3207 4: nothing may follow STARTTLS before the server's answer. Bytes
+                    // that came with it are a man in the middle's (CVE-2011-0411 class); James
+                    // runs commands on another thread than this decoder, so they could otherwise
+                    // be read after the handshake as if they had come through TLS.
+                    in.skipBytes(in.readableBytes());
+                }
             } else {
                 break;
             }
         }
         plaintextBuffered = tlsSeen ? 0 : in.readableBytes();
+    }
+
+    private static boolean isStartTls(ByteBuf line) {
+        String text = line.toString(StandardCharsets.US_ASCII).strip();
+        return text.equalsIgnoreCase("STARTTLS");
     }
 
     private void checkIdle(ChannelHandlerContext ctx) {

@@ -58,7 +58,8 @@ class MetricsAfterTrafficTest {
                         "mta_tls_sessions_total{policy=\"no-policy-found\",result=\"success\"} 2.0",
                         "mta_tls_sessions_total{policy=\"no-policy-found\",result=\"starttls-not-supported\"} 1.0",
                         "mta_delivery_delay_seconds_count{outcome=\"delivered\"} 2",
-                        "mta_delivery_attempts_in_flight 0.0");
+                        "mta_delivery_attempts_in_flight 0.0",
+                        "mta_queue_messages ");
                 // The counts settle a moment after the receivers have the mail.
                 String metrics = scrapeWhen(relay, m -> expected.stream().allMatch(m::contains));
                 assertThat(metrics).contains(expected);

@@ -80,6 +80,14 @@ class QueueManagementTest {
                 assertThat(mta("queue", "list", "--state", "held").out()).contains(bob.toString()).contains(carol.toString())
                         .doesNotContain(dave.toString());
 
+                // The queue's gauges say the same (first scrape: nothing cached yet).
+                String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + relay.adminAddress().getPort() + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).contains("mta_queue_messages 3.0").contains("mta_queue_recipients{state=\"held\"} 2.0")
+                        .contains("mta_queue_recipients{state=\"deferred\"} 1.0")
+                        .contains("mta_queue_recipients_by_age{age=\"0-5m\"} 3.0");
+
                 Run summary = mta("queue", "summary");
                 assertThat(summary.code()).as(summary.err()).isZero();
                 assertThat(summary.out()).containsPattern("example\\.org\\s+2\\s+2\\s")
