@@ -116,6 +116,9 @@ final class QueueCommand implements Runnable {
         @Parameters(paramLabel = "ID", description = "Queue id, as 'queue list' prints it.")
         String id;
 
+        @picocli.CommandLine.Option(names = "--body", description = "Also print the whole message, not just its header.")
+        boolean body;
+
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -152,6 +155,18 @@ final class QueueCommand implements Runnable {
                             recipient.pendingNotice().map(k -> " notice-pending=" + k.name().toLowerCase(Locale.ROOT))
                                     .orElse(""),
                             recipient.lastReply().map(r -> " reply=\"" + r + "\"").orElse(""));
+                }
+                // The message as queued: its header, or with --body all of it (the mail's owner's
+                // business; only root and the relay's user can read the queue).
+                out.println(body ? "message:" : "header:");
+                try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        store.openBody(queueId), java.nio.charset.StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = lines.readLine()) != null && (body || !line.isEmpty())) {
+                        out.println("  " + line);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new CommandFailure(ExitCodes.IO_ERROR, "cannot read the message " + queueId + ": " + e.getMessage());
                 }
                 return ExitCodes.OK;
             }

@@ -75,6 +75,13 @@ class QueueManagementTest {
                 assertThat(listed.get(0).at("/recipients/0/state").asText()).isEqualTo("deferred");
                 assertThat(listed.get(0).at("/recipients/0/lastReply").asText()).contains("try later");
 
+                Run show = mta("queue", "show", bob.toString());
+                assertThat(show.code()).as(show.err()).isZero();
+                assertThat(show.out()).contains("bob@example.org  state=deferred").contains("header:")
+                        .contains("  Subject: managed").doesNotContain("  x");
+                assertThat(mta("queue", "show", bob.toString(), "--body").out()).contains("message:").contains("  Subject: managed")
+                        .contains("\n  x\n");
+
                 Run hold = mta("queue", "hold", "--domain", "example.org");
                 assertThat(hold.out()).contains("hold: 2 recipients in 2 messages");
                 assertThat(mta("queue", "list", "--state", "held").out()).contains(bob.toString()).contains(carol.toString())
