@@ -19,6 +19,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConfigLoader.Loaded loaded = config.load();
+        dev.mta.server.LogSetup.apply(loaded.config().logging());
         AtomicReference<Relay> running = new AtomicReference<>();
         AtomicBoolean stopRequested = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -41,7 +41,8 @@ public final class ConfigLoader {
                     Set.of("relay-host", "user", "password-file", "tls"), false),
             "delivery.tls-policy", new NamedBlocks("policy", "\"example.com\" = dane-only",
                     Set.of("level", "match", "fingerprints"), true),
-            "sendmail.rewrite", new NamedBlocks("rewrite", "\"root\" = \"ops@example.org\"", Set.of(), true));
+            "sendmail.rewrite", new NamedBlocks("rewrite", "\"root\" = \"ops@example.org\"", Set.of(), true),
+            "logging.levels", new NamedBlocks("logger level", "\"dev.mta.delivery\" = debug", Set.of(), true));
 
     /**
      * @param keys          what an entry's block may hold; empty when entries are plain values

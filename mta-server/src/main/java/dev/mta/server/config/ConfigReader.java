@@ -47,7 +47,7 @@ final class ConfigReader {
         }
         hostname = hostname.toLowerCase(Locale.ROOT);
         return new RelayConfig(hostname, Path.of(dataDirectory), smtp(), queue(), delivery(hostname), sendmail(hostname),
-                admin());
+                admin(), logging());
     }
 
     /** The sendmail command's address completion; the origin defaults to the hostname. */
@@ -80,6 +80,31 @@ final class ConfigReader {
      * The admin listener. Without a token anyone who can reach it may read the metrics and health
      * of the relay, so unauthenticated it may only listen on loopback.
      */
+    private static final java.util.Set<String> LOG_LEVELS = java.util.Set.of("error", "warn", "info", "debug", "trace", "off");
+
+    /** One line per event, text or JSON, with levels overall and per logger. */
+    private LoggingConfig logging() {
+        String format = string("logging.format").strip().toLowerCase(Locale.ROOT);
+        if (!format.equals("text") && !format.equals("json")) {
+            throw error("logging.format", "'" + format + "' is neither text nor json");
+        }
+        String level = logLevel("logging.level");
+        Map<String, String> levels = new java.util.LinkedHashMap<>();
+        ConfigObject table = config.getObject("logging.levels");
+        for (String logger : new java.util.TreeSet<>(table.keySet())) {
+            levels.put(logger, logLevel("logging.levels." + quoteKey(logger)));
+        }
+        return new LoggingConfig(format.equals("json"), level, levels);
+    }
+
+    private String logLevel(String path) {
+        String level = string(path).strip().toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            throw error(path, "'" + level + "' is not a level (error, warn, info, debug, trace, off)");
+        }
+        return level;
+    }
+
     private AdminConfig admin() {
         String address = string("admin.address").strip();
         // An IP literal only: a host name would be looked up in DNS at every start.
