@@ -378,6 +378,8 @@ public final class H2MessageStore implements MessageStore {
 
     /** Only once the deletion of the rows is durable may the body go. */
     private void deleteBodyOfFinished(QueueId message) {
+        // The message has left the queue for good (Postfix's "removed" line): durably settled.
+        LOG.info("removed id={}", message);
         try {
             spool.deleteBody(message);
         } catch (IOException e) {

@@ -58,7 +58,9 @@ class MessageHistoryTest {
             assertThat(lines.getFirst()).contains("accepted id=" + id);
             assertThat(history.out()).contains("id=" + id + " to=<nobody@example.org>").contains("status=bounced")
                     .contains("failure notice id=").contains("to=<alice@sender.example>").contains("status=sent")
+                    .contains("removed id=" + id)
                     .doesNotContain(other);
+            assertThat(lines.getLast()).as("the bounce leaves the queue last").contains("removed id=");
 
             Run unknown = log("log", "NOSUCHID42", "--file", relay.logFile().toString());
             assertThat(unknown.code()).isEqualTo(65);
