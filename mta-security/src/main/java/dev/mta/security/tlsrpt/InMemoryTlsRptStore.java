@@ -32,6 +32,19 @@ public final class InMemoryTlsRptStore implements TlsRptStore {
         failure.ifPresentOrElse(f -> entry.failures.merge(f, 1L, Long::sum), () -> entry.successes++);
     }
 
+    /**
+     * Adds whole counts at once: a report kept on disk, loaded without replaying it session by
+     * session.
+     */
+    public synchronized void restore(ReportKey key, PolicyCounts counts) {
+        Entry entry = reports.computeIfAbsent(key, k -> {
+            reportsPerDay.merge(k.day(), 1, Integer::sum);
+            return new LinkedHashMap<>();
+        }).computeIfAbsent(counts.policy(), p -> new Entry());
+        entry.successes += counts.successfulSessions();
+        counts.failures().forEach((failure, sessions) -> entry.failures.merge(failure, sessions, Long::sum));
+    }
+
     @Override
     public synchronized boolean contains(ReportKey key, AppliedPolicy policy) {
         return reports.getOrDefault(key, Map.of()).containsKey(policy);

@@ -4,6 +4,7 @@ import dev.mta.queue.KeyedRecord;
 import dev.mta.queue.KeyedRecords;
 import dev.mta.queue.StoreException;
 import dev.mta.security.tlsrpt.AppliedPolicy;
+import dev.mta.security.tlsrpt.InMemoryTlsRptStore;
 import dev.mta.security.tlsrpt.PolicyCounts;
 import dev.mta.security.tlsrpt.ReportKey;
 import dev.mta.security.tlsrpt.SessionFailure;
@@ -11,9 +12,7 @@ import dev.mta.security.tlsrpt.TlsRptStore;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,20 +50,15 @@ public final class StoredTlsRptStore implements TlsRptStore, AutoCloseable {
     private final KeyedRecords records;
     private final Clock clock;
 
-    // Guarded by this.
-    private final Map<ReportKey, Map<AppliedPolicy, Entry>> reports = new TreeMap<>();
-    private final Map<LocalDate, Integer> reportsPerDay = new HashMap<>();
+    // The counting itself; thread-safe on its own.
+    private final InMemoryTlsRptStore memory = new InMemoryTlsRptStore();
+    // Guarded by this, which also makes a count and its mark one step for flush.
     private final Set<ReportKey> changed = new HashSet<>();
 
     // Held by flush and remove, so that a flush never writes back a report removed meanwhile.
     private final Object diskLock = new Object();
     // Guarded by diskLock: removals that failed, retried at the next flush.
     private final Set<ReportKey> removalsOwed = new HashSet<>();
-
-    private static final class Entry {
-        long successes;
-        final Map<SessionFailure, Long> failures = new LinkedHashMap<>();
-    }
 
     private StoredTlsRptStore(KeyedRecords records, Clock clock) {
         this.records = Objects.requireNonNull(records, "records");
@@ -94,67 +87,49 @@ public final class StoredTlsRptStore implements TlsRptStore, AutoCloseable {
         return store;
     }
 
-    private synchronized void load(CountsRecord counts) {
-        Map<AppliedPolicy, Entry> report = reportFor(counts.key());
-        for (PolicyCounts policy : counts.policies()) {
-            Entry entry = report.computeIfAbsent(policy.policy(), p -> new Entry());
-            entry.successes += policy.successfulSessions();
-            policy.failures().forEach((failure, sessions) -> entry.failures.merge(failure, sessions, Long::sum));
-        }
+    private void load(CountsRecord counts) {
+        counts.policies().forEach(policy -> memory.restore(counts.key(), policy));
     }
 
     @Override
     public synchronized void add(ReportKey key, AppliedPolicy policy, Optional<SessionFailure> failure) {
-        Entry entry = reportFor(key).computeIfAbsent(policy, p -> new Entry());
-        failure.ifPresentOrElse(f -> entry.failures.merge(f, 1L, Long::sum), () -> entry.successes++);
+        memory.add(key, policy, failure);
         changed.add(key);
     }
 
-    private Map<AppliedPolicy, Entry> reportFor(ReportKey key) {
-        return reports.computeIfAbsent(key, k -> {
-            reportsPerDay.merge(k.day(), 1, Integer::sum);
-            return new LinkedHashMap<>();
-        });
+    @Override
+    public boolean contains(ReportKey key, AppliedPolicy policy) {
+        return memory.contains(key, policy);
     }
 
     @Override
-    public synchronized boolean contains(ReportKey key, AppliedPolicy policy) {
-        return reports.getOrDefault(key, Map.of()).containsKey(policy);
+    public boolean contains(ReportKey key, AppliedPolicy policy, SessionFailure failure) {
+        return memory.contains(key, policy, failure);
     }
 
     @Override
-    public synchronized boolean contains(ReportKey key, AppliedPolicy policy, SessionFailure failure) {
-        Entry entry = reports.getOrDefault(key, Map.of()).get(policy);
-        return entry != null && entry.failures.containsKey(failure);
+    public int reportCount(LocalDate day) {
+        return memory.reportCount(day);
     }
 
     @Override
-    public synchronized int reportCount(LocalDate day) {
-        return reportsPerDay.getOrDefault(day, 0);
+    public int policyCount(ReportKey key) {
+        return memory.policyCount(key);
     }
 
     @Override
-    public synchronized int policyCount(ReportKey key) {
-        return reports.getOrDefault(key, Map.of()).size();
+    public int failureCount(ReportKey key, AppliedPolicy policy) {
+        return memory.failureCount(key, policy);
     }
 
     @Override
-    public synchronized int failureCount(ReportKey key, AppliedPolicy policy) {
-        Entry entry = reports.getOrDefault(key, Map.of()).get(policy);
-        return entry == null ? 0 : entry.failures.size();
+    public SortedSet<ReportKey> reportKeys() {
+        return memory.reportKeys();
     }
 
     @Override
-    public synchronized SortedSet<ReportKey> reportKeys() {
-        return new TreeSet<>(reports.keySet());
-    }
-
-    @Override
-    public synchronized List<PolicyCounts> counts(ReportKey key) {
-        List<PolicyCounts> counts = new ArrayList<>();
-        reports.getOrDefault(key, Map.of())
-                .forEach((policy, entry) -> counts.add(new PolicyCounts(policy, entry.successes, entry.failures)));
-        return counts;
+    public List<PolicyCounts> counts(ReportKey key) {
+        return memory.counts(key);
     }
 
     /** Forgets the report, in memory and on disk; the disk part is retried at the next flush if it fails. */
@@ -162,9 +137,7 @@ public final class StoredTlsRptStore implements TlsRptStore, AutoCloseable {
     public void remove(ReportKey key) {
         synchronized (diskLock) {
             synchronized (this) {
-                if (reports.remove(key) != null) {
-                    reportsPerDay.computeIfPresent(key.day(), (day, count) -> count == 1 ? null : count - 1);
-                }
+                memory.remove(key);
                 changed.remove(key);
             }
             removeRecord(key);
@@ -186,7 +159,7 @@ public final class StoredTlsRptStore implements TlsRptStore, AutoCloseable {
             Map<ReportKey, List<PolicyCounts>> snapshot = new TreeMap<>();
             synchronized (this) {
                 for (ReportKey key : changed) {
-                    snapshot.put(key, counts(key));
+                    snapshot.put(key, memory.counts(key));
                 }
                 changed.clear();
             }
