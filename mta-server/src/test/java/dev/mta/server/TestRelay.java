@@ -168,6 +168,22 @@ public final class TestRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Submits one message from alice@sender.example over the relay listener, as a client would,
+     * and returns its queue id; the relay must answer 250.
+     */
+    public QueueId submit(String recipient, String data) throws IOException {
+        try (SmtpTestClient client = connect("relay")) {
+            client.readReply();
+            client.ehlo("client.test");
+            client.command("MAIL FROM:<alice@sender.example>");
+            client.command("RCPT TO:<" + recipient + ">");
+            dev.mta.testsupport.smtp.SmtpReply reply = client.data(data);
+            org.assertj.core.api.Assertions.assertThat(reply.code()).isEqualTo(250);
+            return queueIdFrom(reply.text());
+        }
+    }
+
     /** The queue id from a "250 2.0.0 Ok: queued as ID" reply. */
     public static QueueId queueIdFrom(String replyText) {
         return QueueId.parse(replyText.substring(replyText.lastIndexOf(' ') + 1));

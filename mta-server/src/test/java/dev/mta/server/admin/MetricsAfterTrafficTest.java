@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mta.server.TestRelay;
 import dev.mta.testsupport.dns.TestDnsServer;
-import dev.mta.testsupport.smtp.SmtpReply;
 import dev.mta.testsupport.smtp.SmtpSinkServer;
-import dev.mta.testsupport.smtp.SmtpTestClient;
 import dev.mta.testsupport.tls.TestCertificates;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,13 +83,6 @@ class MetricsAfterTrafficTest {
     }
 
     private static void submit(TestRelay relay, String recipient) throws Exception {
-        try (SmtpTestClient client = relay.connect("relay")) {
-            client.readReply();
-            client.ehlo("client.test");
-            client.command("MAIL FROM:<alice@sender.example>");
-            client.command("RCPT TO:<" + recipient + ">");
-            SmtpReply reply = client.data("Subject: counted\r\n\r\nx\r\n");
-            assertThat(reply.code()).isEqualTo(250);
-        }
+        relay.submit(recipient, "Subject: counted\r\n\r\nx\r\n");
     }
 }

@@ -10,9 +10,7 @@ import dev.mta.queue.RecipientState;
 import dev.mta.server.TestRelay;
 import dev.mta.testsupport.dns.TestDnsServer;
 import dev.mta.testsupport.smtp.ReplyPoint;
-import dev.mta.testsupport.smtp.SmtpReply;
 import dev.mta.testsupport.smtp.SmtpSinkServer;
-import dev.mta.testsupport.smtp.SmtpTestClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -141,14 +139,6 @@ class QueueManagementTest {
     }
 
     private static QueueId submit(TestRelay relay, String recipient) throws Exception {
-        try (SmtpTestClient client = relay.connect("relay")) {
-            client.readReply();
-            client.ehlo("client.test");
-            client.command("MAIL FROM:<alice@sender.example>");
-            client.command("RCPT TO:<" + recipient + ">");
-            SmtpReply reply = client.data("Subject: managed\r\n\r\nx\r\n");
-            assertThat(reply.code()).isEqualTo(250);
-            return TestRelay.queueIdFrom(reply.text());
-        }
+        return relay.submit(recipient, "Subject: managed\r\n\r\nx\r\n");
     }
 }

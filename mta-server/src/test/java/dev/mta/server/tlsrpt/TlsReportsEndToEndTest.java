@@ -9,9 +9,7 @@ import dev.mta.testsupport.https.HttpsResponse;
 import dev.mta.testsupport.https.ReceivedRequest;
 import dev.mta.testsupport.https.TestHttpsServer;
 import dev.mta.testsupport.smtp.ReceivedMessage;
-import dev.mta.testsupport.smtp.SmtpReply;
 import dev.mta.testsupport.smtp.SmtpSinkServer;
-import dev.mta.testsupport.smtp.SmtpTestClient;
 import dev.mta.testsupport.time.TestClock;
 import dev.mta.testsupport.tls.CertifiedKey;
 import dev.mta.testsupport.tls.TestCertificates;
@@ -133,13 +131,6 @@ class TlsReportsEndToEndTest {
     }
 
     private static void submit(TestRelay relay, String recipient) throws Exception {
-        try (SmtpTestClient client = relay.connect("relay")) {
-            client.readReply();
-            client.ehlo("client.test");
-            client.command("MAIL FROM:<alice@sender.example>");
-            client.command("RCPT TO:<" + recipient + ">");
-            SmtpReply reply = client.data("Subject: a session to count\r\n\r\nHello.\r\n");
-            assertThat(reply.code()).isEqualTo(250);
-        }
+        relay.submit(recipient, "Subject: a session to count\r\n\r\nHello.\r\n");
     }
 }
