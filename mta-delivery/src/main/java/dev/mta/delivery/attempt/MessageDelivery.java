@@ -113,7 +113,8 @@ public final class MessageDelivery {
         List<String> notFound = new ArrayList<>();
         List<String> lookupFailures = new ArrayList<>();
         boolean onlySelf = true;
-        // RFC 8460: the destination's MTA-STS state, looked up once per attempt and only for reports.
+        // The destination's MTA-STS state (RFC 8461 5.1), looked up at most once per attempt: for
+        // the decision on each MX host and for the TLS reports (RFC 8460).
         Supplier<Optional<StsLookup>> sts = memoized(() -> hopSecurity.stsFor(domain));
         for (NextHop next : hosts) {
             boolean reported = tlsReports.enabled() && next.route().isEmpty();
@@ -131,7 +132,8 @@ public final class MessageDelivery {
                 }
             }
             HostAddresses.Found resolved = (HostAddresses.Found) found;
-            HopPolicy security = hopPolicy(domain, next, resolved);
+            // A route's relay host has its own next-hop name; MX hosts share the domain's MTA-STS state.
+            HopPolicy security = next.route().isEmpty() ? hopPolicy(domain, next, resolved, sts) : hopPolicy(domain, next, resolved);
             boolean relaxable = mayRelax && !(security instanceof HopPolicy.Opportunistic)
                     && !(security instanceof HopPolicy.StsTesting)
                     && policyFor(domain, next).level() == dev.mta.security.policy.TlsLevel.DANE;
@@ -297,6 +299,11 @@ public final class MessageDelivery {
     public HopPolicy hopPolicy(String domain, NextHop next, HostAddresses.Found resolved) {
         return hopSecurity.decide(policyFor(domain, next), nextHopName(domain, next), next.host(),
                 mxSecurity(next), resolved.security(), resolved.canonicalName(), next.port());
+    }
+
+    private HopPolicy hopPolicy(String domain, NextHop next, HostAddresses.Found resolved, Supplier<Optional<StsLookup>> sts) {
+        return hopSecurity.decide(policyFor(domain, next), nextHopName(domain, next), next.host(),
+                mxSecurity(next), resolved.security(), resolved.canonicalName(), next.port(), sts);
     }
 
     /**

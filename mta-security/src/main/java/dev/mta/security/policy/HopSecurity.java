@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Decides the security of one hop (DESIGN.md step 4) from the operator's level and, for DANE,
@@ -51,6 +52,17 @@ public final class HopSecurity {
      */
     public HopPolicy decide(DestinationPolicy policy, String nextHop, String host, Optional<DnsSecurity> mxSecurity,
             DnsSecurity addressSecurity, Optional<String> canonicalHost, int port) {
+        return decide(policy, nextHop, host, mxSecurity, addressSecurity, canonicalHost, port, () -> stsFor(nextHop));
+    }
+
+    /**
+     * The same, with the next hop's MTA-STS state given: an attempt over several MX hosts of one
+     * domain looks it up once, not once per host.
+     *
+     * @param sts {@link #stsFor(String)} of {@code nextHop}, asked only where MTA-STS could apply
+     */
+    public HopPolicy decide(DestinationPolicy policy, String nextHop, String host, Optional<DnsSecurity> mxSecurity,
+            DnsSecurity addressSecurity, Optional<String> canonicalHost, int port, Supplier<Optional<StsLookup>> sts) {
         return switch (policy.level()) {
             case NONE -> new HopPolicy.Cleartext();
             case MAY -> new HopPolicy.Opportunistic();
@@ -61,7 +73,7 @@ public final class HopSecurity {
                     ? Set.of(lower(nextHop), "." + lower(nextHop)) : Set.copyOf(policy.match()));
             case FINGERPRINT -> new HopPolicy.Pinned(policy.fingerprints());
             case DANE -> withSts(dane(false, nextHop, host, mxSecurity, addressSecurity, canonicalHost, port),
-                    nextHop, host, mxSecurity.isPresent());
+                    nextHop, host, mxSecurity.isPresent(), sts);
             case DANE_ONLY -> dane(true, nextHop, host, mxSecurity, addressSecurity, canonicalHost, port);
         };
     }
@@ -73,11 +85,11 @@ public final class HopSecurity {
      * Testing mode changes nothing for delivery (5) but is marked so that its failures are
      * reported. Only MX-routed mail is covered.
      */
-    private HopPolicy withSts(HopPolicy dane, String nextHop, String host, boolean viaMx) {
+    private HopPolicy withSts(HopPolicy dane, String nextHop, String host, boolean viaMx, Supplier<Optional<StsLookup>> sts) {
         if (!(dane instanceof HopPolicy.Opportunistic) || !viaMx) {
             return dane;
         }
-        Optional<StsPolicy> policy = stsFor(nextHop).flatMap(StsLookup::protection);
+        Optional<StsPolicy> policy = sts.get().flatMap(StsLookup::protection);
         if (policy.isEmpty()) {
             return dane;
         }
