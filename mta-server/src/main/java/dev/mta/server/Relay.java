@@ -14,6 +14,8 @@ import dev.mta.server.admin.BearerToken;
 import dev.mta.server.admin.ReadinessCheck;
 import dev.mta.server.admin.QueueMetrics;
 import dev.mta.server.admin.RelayMetrics;
+import dev.mta.server.config.ConfigChanges;
+import dev.mta.server.config.ConfigLoader;
 import dev.mta.server.config.RelayConfig;
 import dev.mta.server.delivery.OutboundDelivery;
 import dev.mta.server.delivery.WakingStore;
@@ -21,6 +23,7 @@ import dev.mta.server.pickup.DropDirectory;
 import dev.mta.server.pickup.PickupService;
 import dev.mta.server.smtp.Authenticator;
 import dev.mta.server.smtp.ServerTls;
+import dev.mta.server.tls.ReloadableSslContext;
 import dev.mta.server.tls.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -42,6 +45,8 @@ public final class Relay implements AutoCloseable {
     // How often the mail drop is scanned, and when a half-written drop file counts as abandoned.
     private static final Duration PICKUP_INTERVAL = Duration.ofSeconds(1);
     private static final Duration ABANDONED_DROP = Duration.ofHours(36);
+    // How often a stop looks whether the last sessions have ended.
+    private static final Duration DRAIN_POLL = Duration.ofMillis(50);
 
     private final RelayMetrics metrics;
     private final MessageStore store;
@@ -50,90 +55,138 @@ public final class Relay implements AutoCloseable {
     private final PickupService pickup;
     private final RelayState state;
     private final Optional<AdminServer> admin;
+    private final ReloadableSslContext tls;
+    private final Optional<ConfigSource> source;
+    private final Clock clock;
+    private volatile RelayConfig config;
+    // The configuration with its source text, to tell what a reload changes: the one in force,
+    // and the one the relay started with (restart-only settings still have its values); null
+    // without a source.
+    private volatile ConfigLoader.Loaded current;
+    private final ConfigLoader.Loaded startedWith;
 
-    private Relay(RelayMetrics metrics, MessageStore store, RelayServer server, Optional<OutboundDelivery> delivery,
-            PickupService pickup, RelayState state, Optional<AdminServer> admin) {
-        this.metrics = metrics;
-        this.store = store;
-        this.server = server;
-        this.delivery = delivery;
-        this.pickup = pickup;
-        this.state = state;
+    private Relay(Parts parts, Optional<AdminServer> admin) {
+        this.metrics = parts.metrics;
+        this.store = parts.store;
+        this.server = parts.server;
+        this.delivery = parts.delivery;
+        this.pickup = parts.pickup;
+        this.state = parts.state;
         this.admin = admin;
+        this.tls = parts.tls;
+        this.source = parts.source;
+        this.clock = parts.clock;
+        this.config = parts.config;
+        this.current = parts.loaded;
+        this.startedWith = parts.loaded;
     }
 
-    /** What /health/ready reports: set as the parts come up, cleared when closing begins. */
+    /** What /health/ready reports: set as the parts come up, cleared when stopping begins. */
     private static final class RelayState {
         volatile boolean storeOpen;
-        volatile boolean listenersBound;
+        volatile boolean stopping;
     }
 
-    public static Relay start(RelayConfig config, Clock clock) throws Exception {
-        Files.createDirectories(config.dataDirectory());
-        // Made first, so that every part can be given the registry to count in.
-        RelayMetrics metrics = RelayMetrics.create();
+    /** The parts started so far, so that a failure later in start-up can close them. */
+    private static final class Parts {
+        RelayMetrics metrics;
         MessageStore store;
-        try {
-            store = openStore(config, clock);
-        } catch (Exception e) {
-            metrics.close();
-            throw e;
-        }
+        RelayServer server;
+        Optional<OutboundDelivery> delivery = Optional.empty();
+        PickupService pickup;
         RelayState state = new RelayState();
-        state.storeOpen = true;
-        QueueMetrics.bind(store, metrics.registry(), clock);
+        ReloadableSslContext tls;
+        Optional<ConfigSource> source;
+        Clock clock;
+        ConfigLoader.Loaded loaded;
+        RelayConfig config;
+    }
+
+    /**
+     * Starts a relay whose configuration can be reloaded: {@code source} is read now, and again
+     * at each {@link #reload()}.
+     */
+    public static Relay start(ConfigSource source, Clock clock) throws Exception {
+        ConfigLoader.Loaded loaded = source.load();
+        return start(loaded.config(), Optional.of(loaded), Optional.of(source), clock);
+    }
+
+    /** Starts a relay from a fixed configuration; it has nothing to reload from. */
+    public static Relay start(RelayConfig config, Clock clock) throws Exception {
+        return start(config, Optional.empty(), Optional.empty(), clock);
+    }
+
+    private static Relay start(RelayConfig config, Optional<ConfigLoader.Loaded> loaded, Optional<ConfigSource> source,
+            Clock clock) throws Exception {
+        Files.createDirectories(config.dataDirectory());
+        Parts parts = new Parts();
+        parts.source = source;
+        parts.clock = clock;
+        parts.loaded = loaded.orElse(null);
+        parts.config = config;
+        // Made first, so that every part can be given the registry to count in.
+        parts.metrics = RelayMetrics.create();
         try {
-            Optional<ServerTls> tls = Optional.of(loadTls(config, clock));
+            parts.store = openStore(config, clock);
+            parts.state.storeOpen = true;
+            QueueMetrics.bind(parts.store, parts.metrics.registry(), clock);
+            ServerTls serverTls = loadTls(config, clock);
+            parts.tls = ReloadableSslContext.of(serverTls.context());
             Optional<Authenticator> authenticator = loadUsers(config);
             // Listeners start first (their bound ports tell delivery which hops would loop back);
             // mail they commit before delivery is up is found by its first queue scan.
             AtomicReference<OutboundDelivery> wakeTarget = new AtomicReference<>();
-            MessageStore listenerStore = new WakingStore(store, () -> {
+            MessageStore listenerStore = new WakingStore(parts.store, () -> {
                 OutboundDelivery target = wakeTarget.get();
                 if (target != null) {
                     target.wake();
                 }
             });
-            PickupService pickup = new PickupService(DropDirectory.inDataDirectory(config.dataDirectory()), listenerStore,
+            parts.pickup = new PickupService(DropDirectory.inDataDirectory(config.dataDirectory()), listenerStore,
                     config.hostname(), clock, PICKUP_INTERVAL);
-            pickup.removeAbandonedTemporaryFiles(ABANDONED_DROP);
-            RelayServer server = RelayServer.start(config, listenerStore, tls, authenticator, clock);
-            state.listenersBound = true;
-            Optional<OutboundDelivery> delivery = Optional.empty();
+            parts.pickup.removeAbandonedTemporaryFiles(ABANDONED_DROP);
+            parts.server = RelayServer.start(config, listenerStore,
+                    Optional.of(new ServerTls(parts.tls, serverTls.protocols(), serverTls.cipherSuites())), authenticator,
+                    clock, parts.metrics.registry());
             if (config.delivery().enabled()) {
-                try {
-                    delivery = Optional.of(OutboundDelivery.create(config, store, clock, server.addresses(), metrics.registry()));
-                } catch (RuntimeException e) {
-                    server.close();
-                    throw e;
-                }
-                delivery.get().start();
-                wakeTarget.set(delivery.get());
+                parts.delivery = Optional.of(OutboundDelivery.create(config, parts.store, clock, parts.server.addresses(),
+                        parts.metrics.registry()));
+                parts.delivery.get().start();
+                wakeTarget.set(parts.delivery.get());
             } else {
                 LOG.warn("delivery.enabled = false: mail is accepted and queued, but not sent");
             }
             // Mail the sendmail command dropped, also while the server was down (at-least-once).
-            pickup.start();
+            parts.pickup.start();
             // Last, so that "ready" is never seen before the relay can take mail.
             Optional<AdminServer> admin = Optional.empty();
             if (config.admin().enabled()) {
-                try {
-                    admin = Optional.of(AdminServer.start(config.admin(), metrics, List.of(
-                            new ReadinessCheck("queue-store", () -> state.storeOpen),
-                            new ReadinessCheck("smtp-listeners", () -> state.listenersBound))));
-                } catch (IOException | RuntimeException e) {
-                    pickup.close();
-                    server.close();
-                    delivery.ifPresent(OutboundDelivery::close);
-                    throw e;
-                }
+                RelayState state = parts.state;
+                RelayServer server = parts.server;
+                admin = Optional.of(AdminServer.start(config.admin(), parts.metrics, List.of(
+                        new ReadinessCheck("queue-store", () -> state.storeOpen),
+                        new ReadinessCheck("smtp-listeners", () -> !state.stopping && server.allBound()))));
             }
-            return new Relay(metrics, store, server, delivery, pickup, state, admin);
-        } catch (Exception e) {
-            store.close();
-            metrics.close();
+            return new Relay(parts, admin);
+        } catch (Exception | Error e) {
+            closeAll(parts);
             throw e;
         }
+    }
+
+    /** Closes whatever start-up had opened, in the reverse order. */
+    private static void closeAll(Parts parts) {
+        if (parts.pickup != null) {
+            parts.pickup.close();
+        }
+        if (parts.server != null) {
+            parts.server.close();
+        }
+        parts.delivery.ifPresent(OutboundDelivery::close);
+        if (parts.store != null) {
+            parts.store.close();
+        }
+        parts.metrics.close();
     }
 
     public static MessageStore openStore(RelayConfig config, Clock clock) throws StoreException {
@@ -199,17 +252,73 @@ public final class Relay implements AutoCloseable {
         return admin.map(AdminServer::boundAddress);
     }
 
+    /**
+     * Reads the configuration again and applies what a running relay can: the listeners' limits,
+     * networks, timeouts, certificate and users, and logging; sessions under way are not dropped.
+     * Everything is read and checked before anything changes, so a broken file, certificate or
+     * users file leaves the relay exactly as it was.
+     *
+     * @throws ReloadRefused with the reason, when the new configuration cannot be used
+     */
+    public synchronized ReloadOutcome reload() throws ReloadRefused {
+        if (source.isEmpty()) {
+            throw new ReloadRefused("this relay was started from a fixed configuration; there is nothing to re-read", null);
+        }
+        ConfigLoader.Loaded next;
+        ServerTls nextTls;
+        Optional<Authenticator> nextUsers;
+        try {
+            next = source.get().load();
+            nextTls = loadTls(next.config(), clock);
+            nextUsers = loadUsers(next.config());
+        } catch (IOException | KeyMaterialException | UsersFileException | RuntimeException e) {
+            // RuntimeException: ConfigException (file, line, key), and unreadable key material.
+            LOG.error("reload refused, configuration unchanged: {}", e.getMessage());
+            throw new ReloadRefused(e.getMessage(), e);
+        }
+        java.util.Set<String> changed = ConfigChanges.between(current.merged(), next.merged());
+        // Against the start: a restart-only change stays pending through later reloads.
+        java.util.Set<String> restartNeeded = ConfigChanges.restartNeeded(ConfigChanges.between(startedWith.merged(), next.merged()));
+        tls.replace(nextTls.context());
+        server.replace(next.config().smtp(), next.config().queue(), nextUsers);
+        if (changed.stream().anyMatch(key -> key.startsWith("logging."))) {
+            LogSetup.apply(next.config().logging());
+        }
+        current = next;
+        config = next.config();
+        LOG.info("reloaded configuration, certificate and users: {} setting(s) changed{}", changed.size(),
+                restartNeeded.isEmpty() ? "" : "; these take effect at the next restart: " + String.join(", ", restartNeeded));
+        return new ReloadOutcome(List.copyOf(restartNeeded));
+    }
+
+    /**
+     * Stops in order, within the grace period: no new sessions or transactions (421), the mail
+     * drop no longer read, sessions under way allowed to finish; then what is left is ended,
+     * delivery stops (an attempt cut short stays queued), and the queue is closed.
+     */
     @Override
     public void close() {
-        // The admin listener goes first: a monitor must not see "ready" from a relay shutting down.
-        admin.ifPresent(AdminServer::close);
-        state.listenersBound = false;
-        state.storeOpen = false;
+        state.stopping = true;
+        Duration grace = config.shutdownGracePeriod();
+        long deadline = System.nanoTime() + grace.toNanos();
+        LOG.info("stopping: new sessions get 421; waiting up to {}s for {} open session(s)", grace.toSeconds(),
+                server.openSessions());
         try {
             pickup.close();
+            server.drain();
+            while (server.openSessions() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(DRAIN_POLL);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             server.close();
             delivery.ifPresent(OutboundDelivery::close);
         } finally {
+            admin.ifPresent(AdminServer::close);
+            state.storeOpen = false;
             store.close();
             metrics.close();
         }

@@ -2,8 +2,12 @@ package dev.mta.server;
 
 import dev.mta.queue.MessageStore;
 import dev.mta.server.config.ListenerConfig;
+import dev.mta.server.config.QueueConfig;
+import dev.mta.server.config.SmtpConfig;
 import dev.mta.server.config.RelayConfig;
 import dev.mta.server.smtp.Authenticator;
+import dev.mta.server.smtp.ListenerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.mta.server.smtp.ServerTls;
 import dev.mta.server.smtp.SmtpListener;
 import java.net.InetSocketAddress;
@@ -28,12 +32,13 @@ public final class RelayServer implements AutoCloseable {
     }
 
     public static RelayServer start(RelayConfig config, MessageStore store, Optional<ServerTls> tls,
-            Optional<Authenticator> authenticator, Clock clock) throws Exception {
+            Optional<Authenticator> authenticator, Clock clock, MeterRegistry meters) throws Exception {
         List<SmtpListener> started = new ArrayList<>();
+        ListenerSettings settings = new ListenerSettings(config.smtp(), config.queue(), authenticator);
         try {
             for (ListenerConfig listener : config.smtp().listeners()) {
-                started.add(SmtpListener.start(config.hostname(), listener, config.smtp(), config.queue(),
-                        config.dataDirectory(), store, authenticator, tls, clock));
+                started.add(SmtpListener.start(config.hostname(), listener, settings, config.dataDirectory(), store, tls,
+                        clock, meters));
             }
         } catch (Exception e) {
             started.forEach(SmtpListener::stop);
@@ -53,6 +58,27 @@ public final class RelayServer implements AutoCloseable {
     /** Where every listener is bound: delivery must never connect back to these (loop detection). */
     public java.util.List<InetSocketAddress> addresses() {
         return listeners.stream().map(SmtpListener::boundAddress).toList();
+    }
+
+    /** New limits, networks, timeouts and users for every listener, from their next command on. */
+    public void replace(SmtpConfig smtp, QueueConfig queue, Optional<Authenticator> authenticator) {
+        ListenerSettings settings = new ListenerSettings(smtp, queue, authenticator);
+        listeners.forEach(listener -> listener.replace(settings));
+    }
+
+    /** No new sessions or transactions: new connections get 421; sessions under way may finish. */
+    public void drain() {
+        listeners.forEach(SmtpListener::drain);
+    }
+
+    /** Sessions open on all listeners now. */
+    public int openSessions() {
+        return listeners.stream().mapToInt(SmtpListener::openSessions).sum();
+    }
+
+    /** Whether every listener still holds its port. */
+    public boolean allBound() {
+        return listeners.stream().allMatch(SmtpListener::isBound);
     }
 
     /** Stops every listener at once: each one's event loops wait a quiet period before they end. */

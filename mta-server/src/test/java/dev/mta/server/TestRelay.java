@@ -38,11 +38,13 @@ public final class TestRelay implements AutoCloseable {
     private final Relay relay;
     private final RelayConfig config;
     private final CertifiedKey ca;
+    private final Builder builder;
 
-    private TestRelay(Relay relay, RelayConfig config, CertifiedKey ca) {
+    private TestRelay(Relay relay, RelayConfig config, CertifiedKey ca, Builder builder) {
         this.relay = relay;
         this.config = config;
         this.ca = ca;
+        this.builder = builder;
     }
 
     public static Builder in(Path directory) {
@@ -106,9 +108,31 @@ public final class TestRelay implements AutoCloseable {
                 Files.writeString(usersFile, lines);
                 option("smtp.users-file", "\"" + usersFile + "\"");
             }
-            RelayConfig config = ConfigLoader.load(SHIPPED_CONFIG, overrides()).config();
-            return new TestRelay(Relay.start(config, clock), config, ca);
+            // Read again at each reload, with the options set by then.
+            ConfigSource source = () -> ConfigLoader.load(SHIPPED_CONFIG, overrides());
+            Relay relay = Relay.start(source, clock);
+            return new TestRelay(relay, ConfigLoader.load(SHIPPED_CONFIG, overrides()).config(), ca, this);
         }
+    }
+
+    /** Sets one more -o option and reloads, as SIGHUP would after an edit of the file. */
+    public ReloadOutcome reloadWith(String key, String value) throws ReloadRefused {
+        String before = builder.options.put(key, value);
+        try {
+            return relay.reload();
+        } catch (ReloadRefused e) {
+            // As an operator would put the file back: the next reload starts from the good one.
+            if (before == null) {
+                builder.options.remove(key);
+            } else {
+                builder.options.put(key, before);
+            }
+            throw e;
+        }
+    }
+
+    public Relay relay() {
+        return relay;
     }
 
     public int port(String listener) {

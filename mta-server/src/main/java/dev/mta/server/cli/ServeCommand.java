@@ -20,6 +20,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ConfigLoader.Loaded loaded = config.load();
         dev.mta.server.LogSetup.apply(loaded.config().logging());
+        // Read again at each reload: the same file and overrides. The first read is the one above.
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        dev.mta.server.ConfigSource source = () -> first.getAndSet(false) ? loaded : config.load();
         AtomicReference<Relay> running = new AtomicReference<>();
         AtomicBoolean stopRequested = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -40,8 +43,20 @@ final class ServeCommand implements Callable<Integer> {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> Thread.ofPlatform().name("mta-stop").start(stop));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "mta-shutdown"));
+        // SIGHUP reloads, as for every Unix daemon (systemctl reload). The outcome is logged.
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), received -> Thread.ofPlatform().name("mta-reload").start(() -> {
+            Relay relay = running.get();
+            if (relay == null) {
+                return;
+            }
+            try {
+                relay.reload();
+            } catch (dev.mta.server.ReloadRefused e) {
+                // Relay.reload has logged the reason; the old configuration stays in force.
+            }
+        }));
         try {
-            running.set(Relay.start(loaded.config(), Clock.systemUTC()));
+            running.set(Relay.start(source, Clock.systemUTC()));
         } catch (java.net.BindException e) {
             throw new CommandFailure(ExitCodes.UNAVAILABLE, "cannot listen: " + e.getMessage()
                     + " (another relay running? a port below 1024 without the capability?)");

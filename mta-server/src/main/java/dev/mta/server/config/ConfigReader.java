@@ -46,8 +46,8 @@ final class ConfigReader {
             throw error("data-directory", "must not be empty");
         }
         hostname = hostname.toLowerCase(Locale.ROOT);
-        return new RelayConfig(hostname, Path.of(dataDirectory), smtp(), queue(), delivery(hostname), sendmail(hostname),
-                admin(), logging());
+        return new RelayConfig(hostname, Path.of(dataDirectory), nonNegativeDuration("shutdown-grace-period"), smtp(),
+                queue(), delivery(hostname), sendmail(hostname), admin(), logging());
     }
 
     /** The sendmail command's address completion; the origin defaults to the hostname. */

@@ -221,7 +221,19 @@ final class DataReader implements LineHandler<SMTPSession> {
                 started);
     }
 
+    /** The reply to the end of data, counted: 250 as an acceptance with its latency, else as a refusal. */
     private Response finish(SMTPSession session) {
+        long endOfData = System.nanoTime();
+        Response reply = complete(session);
+        if ("250".equals(reply.getRetCode())) {
+            context.metrics().accepted(java.time.Duration.ofNanos(System.nanoTime() - endOfData));
+        } else {
+            context.metrics().replied("DATA", reply);
+        }
+        return reply;
+    }
+
+    private Response complete(SMTPSession session) {
         session.popLineHandler();
         try {
             if (refusal != null) {

@@ -10,18 +10,18 @@ import org.apache.james.protocols.smtp.core.esmtp.EhloExtension;
  * session is encrypted: a requirement of TLS can only be taken on over TLS.
  */
 final class EsmtpKeywords implements EhloExtension, org.apache.james.protocols.api.handler.ProtocolHandler {
-    private final List<String> keywords;
+    private final ListenerContext context;
 
-    EsmtpKeywords(long maxMessageSize) {
-        this.keywords = List.of("SIZE " + maxMessageSize, "SMTPUTF8", "DSN");
+    EsmtpKeywords(ListenerContext context) {
+        this.context = context;
     }
 
     @Override
     public List<String> getImplementedEsmtpFeatures(SMTPSession session) {
+        // Built per EHLO: SIZE follows the setting a reload may have changed.
+        List<String> keywords = new java.util.ArrayList<>(List.of("SIZE " + context.smtp().maxMessageSize(), "SMTPUTF8", "DSN"));
         if (session.isTLSStarted()) {
-            List<String> withRequireTls = new java.util.ArrayList<>(keywords);
-            withRequireTls.add("REQUIRETLS");
-            return withRequireTls;
+            keywords.add("REQUIRETLS");
         }
         return keywords;
     }

@@ -10,16 +10,75 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
-/** What every handler of one listener shares: its settings and the relay's services. */
-record ListenerContext(
-        String hostname,
-        ListenerConfig listener,
-        SmtpConfig smtp,
-        QueueConfig queueSettings,
-        Path dataDirectory,
-        MessageStore store,
-        Optional<Authenticator> authenticator,
-        Clock clock) {
+/**
+ * What every handler of one listener shares: its fixed identity and services, the settings a
+ * reload replaces ({@link ListenerSettings}), and whether the listener is shutting down.
+ */
+final class ListenerContext {
+    private final String hostname;
+    private final ListenerConfig listener;
+    private final Path dataDirectory;
+    private final MessageStore store;
+    private final Clock clock;
+    private final ListenerMetrics metrics;
+    private volatile ListenerSettings settings;
+    private volatile boolean draining;
+
+    ListenerContext(String hostname, ListenerConfig listener, ListenerSettings settings, Path dataDirectory,
+            MessageStore store, Clock clock, ListenerMetrics metrics) {
+        this.hostname = hostname;
+        this.listener = listener;
+        this.settings = settings;
+        this.dataDirectory = dataDirectory;
+        this.store = store;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    String hostname() {
+        return hostname;
+    }
+
+    ListenerConfig listener() {
+        return listener;
+    }
+
+    SmtpConfig smtp() {
+        return settings.smtp();
+    }
+
+    QueueConfig queueSettings() {
+        return settings.queue();
+    }
+
+    Optional<Authenticator> authenticator() {
+        return settings.authenticator();
+    }
+
+    MessageStore store() {
+        return store;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    ListenerMetrics metrics() {
+        return metrics;
+    }
+
+    void replace(ListenerSettings newSettings) {
+        settings = newSettings;
+    }
+
+    /** From now on no new transaction starts: the relay is stopping. */
+    void drain() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
 
     /** Free space check before taking a message, like Postfix's queue_minfree. */
     boolean storageHasRoom(long bytes) {

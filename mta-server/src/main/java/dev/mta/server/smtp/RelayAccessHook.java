@@ -21,10 +21,10 @@ final class RelayAccessHook implements RecipientHook {
             .smtpDescription("5.7.1 Relay access denied")
             .build();
 
-    private final List<Cidr> relayNetworks;
+    private final ListenerContext context;
 
-    RelayAccessHook(List<Cidr> relayNetworks) {
-        this.relayNetworks = List.copyOf(relayNetworks);
+    RelayAccessHook(ListenerContext context) {
+        this.context = context;
     }
 
     @Override
@@ -36,7 +36,7 @@ final class RelayAccessHook implements RecipientHook {
     }
 
     private boolean inRelayNetworks(InetAddress client) {
-        for (Cidr network : relayNetworks) {
+        for (Cidr network : context.smtp().relayNetworks()) {
             if (network.contains(client)) {
                 return true;
             }

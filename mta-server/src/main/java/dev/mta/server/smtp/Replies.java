@@ -15,6 +15,13 @@ final class Replies {
         return new SMTPResponse(String.valueOf(code), enhanced + " " + text);
     }
 
+    /** 421 and the end of the session: the relay is stopping (RFC 5321 3.8). */
+    static Response shuttingDown(String hostname) {
+        SMTPResponse response = reply(421, "4.3.2", hostname + " Service shutting down, try again later");
+        response.setEndSession(true);
+        return response.immutable();
+    }
+
     static final Response NEED_HELO = reply(503, "5.5.1", "Send EHLO or HELO first").immutable();
     static final Response NEED_MAIL = reply(503, "5.5.1", "Send MAIL FROM first").immutable();
     static final Response NEED_RCPT = reply(503, "5.5.1", "Send RCPT TO first").immutable();

@@ -21,9 +21,33 @@ import org.apache.james.protocols.smtp.SMTPSession;
 final class SmtpCommandDispatcher extends CommandDispatcher<SMTPSession> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmtpCommandDispatcher.class);
     private static final AttachmentKey<Boolean> SKIPPING_LONG_LINE = AttachmentKey.of("mta.skipLongLine", Boolean.class);
+    // Commands counted under their own name in the rejection metrics; anything else is OTHER.
+    private static final java.util.Set<String> VERBS = java.util.Set.of("HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT",
+            "RSET", "NOOP", "QUIT", "VRFY", "EXPN", "HELP", "AUTH", "STARTTLS");
+
+    private final ListenerContext context;
+
+    SmtpCommandDispatcher(ListenerContext context) {
+        this.context = context;
+    }
 
     @Override
     public Response onLine(SMTPSession session, byte[] line) {
+        Response response = answer(session, line);
+        context.metrics().replied(verb(line), response);
+        return response;
+    }
+
+    private static String verb(byte[] line) {
+        int end = 0;
+        while (end < line.length && end < 10 && line[end] > ' ') {
+            end++;
+        }
+        String word = new String(line, 0, end, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+        return VERBS.contains(word) ? word : "OTHER";
+    }
+
+    private Response answer(SMTPSession session, byte[] line) {
         boolean complete = line.length > 0 && line[line.length - 1] == '\n';
         if (session.getAttachment(SKIPPING_LONG_LINE, State.Connection).orElse(false)) {
             if (complete) {
@@ -59,6 +83,11 @@ final class SmtpCommandDispatcher extends CommandDispatcher<SMTPSession> {
         String argument = space < 0 ? null : trimmed.substring(space + 1);
         if (command.isEmpty()) {
             return Replies.UNKNOWN_COMMAND;
+        }
+        if (context.draining() && !command.equals("QUIT")
+                && session.getAttachment(SessionKeys.MAIL, State.Transaction).isEmpty()) {
+            // RFC 5321 3.8: stopping; a transaction under way may finish, no new one starts.
+            return Replies.shuttingDown(context.hostname());
         }
         try {
             return dispatchCommandHandlers(session, new BaseRequest(command, argument));

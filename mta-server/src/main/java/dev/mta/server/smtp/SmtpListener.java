@@ -3,8 +3,7 @@ package dev.mta.server.smtp;
 import dev.mta.queue.MessageStore;
 import dev.mta.server.config.ListenerConfig;
 import dev.mta.server.config.ListenerMode;
-import dev.mta.server.config.QueueConfig;
-import dev.mta.server.config.SmtpConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,19 +42,24 @@ public final class SmtpListener {
 
     private final ListenerConfig listener;
     private final NettyServer server;
+    private final ListenerContext context;
+    private final ConnectionGate gate;
 
-    private SmtpListener(ListenerConfig listener, NettyServer server) {
+    private SmtpListener(ListenerConfig listener, NettyServer server, ListenerContext context, ConnectionGate gate) {
         this.listener = listener;
         this.server = server;
+        this.context = context;
+        this.gate = gate;
     }
 
-    public static SmtpListener start(String hostname, ListenerConfig listener, SmtpConfig smtp, QueueConfig queue,
-            Path dataDirectory, MessageStore store, Optional<Authenticator> authenticator, Optional<ServerTls> tls,
-            Clock clock) throws Exception {
+    public static SmtpListener start(String hostname, ListenerConfig listener, ListenerSettings settings,
+            Path dataDirectory, MessageStore store, Optional<ServerTls> tls, Clock clock, MeterRegistry meters) throws Exception {
         if (listener.mode() == ListenerMode.SUBMISSIONS && tls.isEmpty()) {
             throw new IllegalStateException("listener " + listener.name() + " needs TLS but no certificate is loaded");
         }
-        ListenerContext context = new ListenerContext(hostname, listener, smtp, queue, dataDirectory, store, authenticator, clock);
+        ListenerContext context = new ListenerContext(hostname, listener, settings, dataDirectory, store, clock,
+                new ListenerMetrics(meters, listener.name()));
+        ConnectionGate gate = new ConnectionGate(context);
         SMTPProtocol protocol = new SMTPProtocol(chain(context, tls.isPresent()), new ListenerSmtpConfiguration(context));
         Encryption encryption = tls.map(t -> listener.mode() == ListenerMode.SUBMISSIONS
                         ? Encryption.createTls(t.context(), t.cipherSuites(), t.protocols(), ClientAuth.NONE)
@@ -64,12 +68,17 @@ public final class SmtpListener {
         NettyServer server = new NettyServer.Factory()
                 .protocol(protocol)
                 .secure(encryption)
-                .frameHandlerFactory(pipeline -> new SmtpFramer(MAX_LINE, hostname, smtp.idleTimeout(), smtp.sessionTimeout()))
+                .frameHandlerFactory(pipeline -> {
+                    // Called for each new connection: the gate goes just before the framer, and
+                    // the timeouts are read now, so a reload applies to the next session.
+                    pipeline.addLast("mta-gate", gate);
+                    return new SmtpFramer(MAX_LINE, hostname, context.smtp().idleTimeout(), context.smtp().sessionTimeout());
+                })
                 .build();
         server.setTimeout(0); // SmtpFramer owns the timeouts, so that they answer 421 first.
         server.setListenAddresses(new InetSocketAddress(listener.address(), listener.port()));
         server.bind();
-        SmtpListener started = new SmtpListener(listener, server);
+        SmtpListener started = new SmtpListener(listener, server, context, gate);
         LOG.info("listening name={} address={} mode={} tls={}", listener.name(), started.boundAddress(),
                 listener.mode().configName(), tls.isPresent() ? (listener.mode() == ListenerMode.SUBMISSIONS ? "implicit" : "starttls") : "none");
         return started;
@@ -78,19 +87,19 @@ public final class SmtpListener {
     private static SMTPProtocolHandlerChain chain(ListenerContext context, boolean tlsAvailable) throws WiringException {
         MetricFactory metrics = new UnusedJamesMetrics();
         SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(metrics, false);
-        SmtpCommandDispatcher dispatcher = new SmtpCommandDispatcher();
+        SmtpCommandDispatcher dispatcher = new SmtpCommandDispatcher(context);
         chain.add(dispatcher);
         chain.add(new WelcomeMessageHandler());
         chain.add(new EhloCommand(metrics));
         chain.add(new HeloCmdHandler(metrics));
-        chain.add(new EsmtpKeywords(context.smtp().maxMessageSize()));
+        chain.add(new EsmtpKeywords(context));
         if (tlsAvailable) {
             chain.add(new StartTlsCommand(dispatcher));
         }
         chain.add(new AuthCommand(context));
         chain.add(new MailCommand(metrics, context));
         chain.add(new RcptCommand(metrics, context));
-        chain.add(new RelayAccessHook(context.smtp().relayNetworks()));
+        chain.add(new RelayAccessHook(context));
         chain.add(new DataCommand(context));
         chain.add(new RsetCmdHandler());
         chain.add(new NoopCmdHandler());
@@ -113,7 +122,33 @@ public final class SmtpListener {
         return server.getListenAddresses().get(0);
     }
 
+    /** The settings a reload changed; sessions use them from their next command. */
+    public void replace(ListenerSettings settings) {
+        context.replace(settings);
+    }
+
+    /**
+     * Stop taking mail, keeping the port: a new connection gets 421 instead of the greeting, an
+     * idle session gets 421 now, and one inside a transaction gets it once the transaction ends.
+     */
+    public void drain() {
+        context.drain();
+        gate.closeIdle();
+    }
+
+    /** Sessions open now. */
+    public int openSessions() {
+        return gate.openSessions();
+    }
+
+    /** Whether the listening socket is still open. */
+    public boolean isBound() {
+        return server.isBound();
+    }
+
+    /** Ends the sessions still open with 421, then releases the port. */
     public void stop() {
+        gate.closeAll();
         server.unbind();
     }
 }
