@@ -50,6 +50,7 @@ class SystemdUnitIT {
         assertThat(Files.readAllLines(root.resolve(UNIT))).contains(
                 "User=mta", "Group=mta",
                 "ExecStart=/usr/share/mta/bin/mta serve -c /etc/mta/mta.conf",
+                "ExecReload=/bin/kill -HUP $MAINPID",
                 "EnvironmentFile=-/etc/default/mta",
                 "WorkingDirectory=/var/lib/mta",
                 "Restart=on-failure",

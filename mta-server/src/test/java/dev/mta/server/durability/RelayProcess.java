@@ -67,6 +67,12 @@ final class RelayProcess implements AutoCloseable {
      */
     static RelayProcess start(Path directory, String name, List<String> jvmOptions, List<String> extra)
             throws IOException, InterruptedException {
+        return start(directory, name, jvmOptions, extra, SHIPPED_CONFIG);
+    }
+
+    /** As above, reading {@code configFile} (a test's own copy, which it may edit and reload). */
+    static RelayProcess start(Path directory, String name, List<String> jvmOptions, List<String> extra, Path configFile)
+            throws IOException, InterruptedException {
         int port = freePort();
         List<String> overrides = overrides(directory, port, extra);
         List<String> command = new ArrayList<>();
@@ -77,7 +83,7 @@ final class RelayProcess implements AutoCloseable {
         command.add("dev.mta.server.cli.Main");
         command.add("serve");
         command.add("-c");
-        command.add(SHIPPED_CONFIG.toString());
+        command.add(configFile.toString());
         for (String override : overrides) {
             command.add("-o");
             command.add(override);
@@ -154,6 +160,35 @@ final class RelayProcess implements AutoCloseable {
     int kill() throws InterruptedException {
         process.destroyForcibly();
         return waitForExit();
+    }
+
+    /** The shipped configuration file, for tests that start from a copy of it. */
+    static Path shippedConfig() {
+        return SHIPPED_CONFIG;
+    }
+
+    /** Sends a signal by name (HUP, TERM...) with kill(1). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " failed");
+        }
+    }
+
+    /** Waits until the log has a line containing {@code text}, failing when the process ends first. */
+    String awaitLogLine(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.Optional<String> line = log().lines().filter(l -> l.contains(text)).findFirst();
+            if (line.isPresent()) {
+                return line.get();
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("relay exited before logging '" + text + "'\n" + describe());
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no log line with '" + text + "' within " + timeout + "\n" + describe());
     }
 
     /** SIGTERM: the relay's shutdown hook closes the listeners and the store. */
