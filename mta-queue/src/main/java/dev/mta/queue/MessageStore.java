@@ -147,6 +147,21 @@ public interface MessageStore extends AutoCloseable {
      */
     QueueChange delete(Selection selection, Instant now) throws StoreException;
 
+    /**
+     * When the oldest message with a recipient in the DEFERRED state arrived; empty when no
+     * recipient is deferred. Its age is the "oldest deferred" of the metrics: arrival, as
+     * Postfix's qshape ages mail and as the queue lifetime counts (not the first deferral).
+     * Cheap on a large queue (an index walk that usually stops at the first message).
+     */
+    Optional<Instant> oldestDeferred() throws StoreException;
+
+    /**
+     * Whether the store can serve now, for readiness checks: false after {@link #close()}, and
+     * false while the database is gone from under it. Cheap and quick (no query on the usual
+     * path), safe to ask on every health request; never throws.
+     */
+    boolean isOpen();
+
     /** Small durable records beside the queue: MTA-STS policies, TLS-RPT counts. */
     KeyedRecords records();
 

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,7 +45,7 @@ public final class DeliveryService implements AutoCloseable {
     private final String owner;
     private final DeliveryObserver observer;
     private final Semaphore connections;
-    private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
+    private final DestinationSlots perDestination;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-", 0).factory());
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final Object wakeup = new Object();
@@ -71,6 +70,7 @@ public final class DeliveryService implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.owner = Objects.requireNonNull(owner, "owner");
         this.connections = new Semaphore(limits.maxConnections());
+        this.perDestination = new DestinationSlots(limits.maxConnectionsPerDestination());
     }
 
     public synchronized void start() {
@@ -173,17 +173,16 @@ public final class DeliveryService implements AutoCloseable {
     private void attempt(List<ClaimedRecipient> group) {
         ClaimedRecipient first = group.getFirst();
         String domain = first.recipient().domain();
-        Semaphore destination = perDestination.computeIfAbsent(domain, d -> new Semaphore(limits.maxConnectionsPerDestination()));
         try {
             connections.acquire();
             try {
-                destination.acquire();
+                DestinationSlots.Slot slot = perDestination.acquire(domain);
                 try {
                     List<AttemptResult> results = delivery.deliver(first.envelope(), domain, group,
                             bodySize(first.ref().message()), new QueuedBody(store, first.ref().message()));
                     settle(results);
                 } finally {
-                    destination.release();
+                    slot.close();
                 }
             } finally {
                 connections.release();

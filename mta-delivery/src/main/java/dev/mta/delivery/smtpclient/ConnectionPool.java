@@ -9,16 +9,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Idle sessions by hop, each kept for a while in case another message goes to the same hop, and
- * a count of the open connections per hop for metrics. Safe for any thread.
+ * a count of the open connections per hop and in all for metrics. Safe for any thread; one lock
+ * for everything, held only for a few map operations, so the totals are always consistent.
  */
 final class ConnectionPool {
     private final Duration idleTime;
     private final Map<Hop, Deque<Idle>> idle = new HashMap<>();
-    private final Map<Hop, Integer> open = new ConcurrentHashMap<>();
+    private final Map<Hop, Integer> open = new HashMap<>();
+    private int openTotal;
+    private int idleTotal;
 
     /** One stay in the pool; its own identity, so an old expiry never removes a later stay. */
     private static final class Idle {
@@ -39,6 +41,7 @@ final class ConnectionPool {
         Deque<Idle> waiting = idle.get(hop);
         while (waiting != null && !waiting.isEmpty()) {
             Idle entry = waiting.pollLast();
+            idleTotal--;
             entry.expiry.cancel(false);
             if (waiting.isEmpty()) {
                 idle.remove(hop);
@@ -54,6 +57,7 @@ final class ConnectionPool {
     synchronized void park(Hop hop, SmtpConnection connection) {
         Idle entry = new Idle(connection);
         idle.computeIfAbsent(hop, h -> new ArrayDeque<>()).addLast(entry);
+        idleTotal++;
         entry.expiry = connection.schedule(() -> {
             if (remove(hop, entry)) {
                 connection.quit();
@@ -61,13 +65,29 @@ final class ConnectionPool {
         }, idleTime);
     }
 
-    /** Forgets a session that closed while idle. */
-    synchronized void forget(Hop hop, SmtpConnection connection) {
+    /** Counts a connection whose TCP connection is up. */
+    synchronized void opened(Hop hop) {
+        open.merge(hop, 1, Integer::sum);
+        openTotal++;
+    }
+
+    /** A connection closed, whatever it was doing: uncounts it and forgets it if it was idle. */
+    synchronized void closed(Hop hop, SmtpConnection connection) {
+        Integer count = open.get(hop);
+        if (count != null) {
+            if (count == 1) {
+                open.remove(hop);
+            } else {
+                open.put(hop, count - 1);
+            }
+            openTotal--;
+        }
         Deque<Idle> waiting = idle.get(hop);
         if (waiting != null) {
             waiting.removeIf(entry -> {
                 if (entry.connection == connection) {
                     entry.expiry.cancel(false);
+                    idleTotal--;
                     return true;
                 }
                 return false;
@@ -88,6 +108,7 @@ final class ConnectionPool {
             }
         }
         idle.clear();
+        idleTotal = 0;
         return all;
     }
 
@@ -96,20 +117,17 @@ final class ConnectionPool {
         return waiting == null ? 0 : waiting.size();
     }
 
-    void opened(Hop hop) {
-        open.merge(hop, 1, Integer::sum);
-    }
-
-    void closed(Hop hop) {
-        open.computeIfPresent(hop, (h, count) -> count == 1 ? null : count - 1);
-    }
-
-    int openConnections(Hop hop) {
+    synchronized int openConnections(Hop hop) {
         return open.getOrDefault(hop, 0);
     }
 
-    Map<Hop, Integer> openConnections() {
+    synchronized Map<Hop, Integer> openConnections() {
         return Map.copyOf(open);
+    }
+
+    /** Every open connection by what it does now, in one consistent reading. */
+    synchronized ConnectionCounts counts() {
+        return new ConnectionCounts(openTotal - idleTotal, idleTotal);
     }
 
     private synchronized boolean remove(Hop hop, Idle entry) {
@@ -117,6 +135,7 @@ final class ConnectionPool {
         if (waiting == null || !waiting.remove(entry)) {
             return false;
         }
+        idleTotal--;
         if (waiting.isEmpty()) {
             idle.remove(hop);
         }

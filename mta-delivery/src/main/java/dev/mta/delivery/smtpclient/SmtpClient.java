@@ -107,6 +107,16 @@ public final class SmtpClient implements AutoCloseable {
         return pool.openConnections();
     }
 
+    /**
+     * Every connection open now, to any hop, in use or idle for reuse: the "active outbound
+     * connections" of the metrics. Cheap (two counters read under the pool's lock), so it can be
+     * read at every scrape. Both counts return to zero when the connections end, however they end
+     * (QUIT, idle time over, the server dropping them, failures, {@link #close()}).
+     */
+    public ConnectionCounts connectionCounts() {
+        return pool.counts();
+    }
+
     /** Sessions to this hop waiting idle for another message. */
     public int idleConnections(Hop hop) {
         return pool.idleConnections(hop);
@@ -176,10 +186,7 @@ public final class SmtpClient implements AutoCloseable {
                         .addLast("content", new ChunkedWriteHandler())
                         .addLast("session", new SmtpConnection(hop, settings, decoder, connection -> {
                             pool.opened(hop);
-                            connection.closeFuture().addListener(closed -> {
-                                pool.closed(hop);
-                                pool.forget(hop, connection);
-                            });
+                            connection.closeFuture().addListener(closed -> pool.closed(hop, connection));
                             // After the listener above, so close() sees the counts settled.
                             channels.add(connection.channel());
                             opening.start(connection);

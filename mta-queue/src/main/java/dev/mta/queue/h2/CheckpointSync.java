@@ -43,8 +43,8 @@ import java.sql.Statement;
  */
 final class CheckpointSync {
     private final ConnectionFactory connections;
-    private Connection connection;
-    private boolean closed;
+    private volatile Connection connection;
+    private volatile boolean closed;
 
     CheckpointSync(ConnectionFactory connections, Connection connection) {
         this.connections = connections;
@@ -61,6 +61,38 @@ final class CheckpointSync {
         }
         try (Statement statement = connection.createStatement()) {
             statement.execute("CHECKPOINT SYNC");
+        }
+    }
+
+    /**
+     * Whether the database is open to this connection, for readiness: a field read while it is
+     * (no query, no lock, so a sync in progress holds nobody up). When H2 has closed it (the
+     * database was shut down, or the process serving it went away), tries once to open a new one,
+     * as the next sync would; false if that fails, and after {@link #close()}.
+     */
+    boolean connected() {
+        if (closed) {
+            return false;
+        }
+        try {
+            if (!connection.isClosed()) {
+                return true;
+            }
+        } catch (SQLException e) {
+            // Cannot tell: reconnect below, which settles it.
+        }
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            try {
+                if (connection.isClosed()) {
+                    connection = connections.open();
+                }
+                return true;
+            } catch (SQLException e) {
+                return false;
+            }
         }
     }
 

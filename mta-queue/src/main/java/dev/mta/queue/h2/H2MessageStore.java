@@ -364,6 +364,16 @@ public final class H2MessageStore implements MessageStore {
     }
 
     @Override
+    public Optional<Instant> oldestDeferred() throws StoreException {
+        return withConnection("find the oldest deferred message", OldestDeferred::of);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed && database.isAvailable();
+    }
+
+    @Override
     public KeyedRecords records() {
         return new H2KeyedRecords(this);
     }

@@ -1,6 +1,8 @@
 package dev.mta.queue.h2;
 
 import dev.mta.queue.StoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,16 +21,19 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * the database password in a 0600 file beside it. When the serving process exits, the other
  * processes reconnect and one of them takes the file over (H2's auto-reconnect).
  *
- * <p>{@code IFEXISTS=TRUE} unless the database is to be created: H2 then refuses to create a
- * new, empty database in place of a missing one.
+ * <p>{@code IFEXISTS=TRUE} on every connection but the first one of a database that is to be
+ * created: H2 then refuses to create a new, empty database in place of a missing one, also when
+ * a connection is reopened while the store runs.
  */
 final class QueueDatabase implements AutoCloseable {
     private final JdbcConnectionPool pool;
     private final CheckpointSync sync;
+    private final Path databaseFile;
 
-    private QueueDatabase(JdbcConnectionPool pool, CheckpointSync sync) {
+    private QueueDatabase(JdbcConnectionPool pool, CheckpointSync sync, Path databaseFile) {
         this.pool = pool;
         this.sync = sync;
+        this.databaseFile = databaseFile;
     }
 
     static QueueDatabase open(QueueFiles files, Credentials credentials, DatabasePresence presence, int connections)
@@ -38,13 +43,14 @@ final class QueueDatabase implements AutoCloseable {
             throw new StoreException("the queue directory " + files.queueDirectory()
                     + " contains ';', which H2 would read as the start of a setting; choose another data directory", null);
         }
-        String url = "jdbc:h2:file:" + files.databaseBase()
-                + ";AUTO_SERVER=TRUE"
-                + (presence == DatabasePresence.OPEN ? ";IFEXISTS=TRUE" : "");
+        String creatingUrl = "jdbc:h2:file:" + files.databaseBase() + ";AUTO_SERVER=TRUE";
+        // Every connection after the first finds the database in place: should it vanish while the
+        // store runs, a reconnect must fail rather than quietly create an empty one (DatabasePresence).
+        String url = creatingUrl + ";IFEXISTS=TRUE";
         CheckpointSync.ConnectionFactory factory = () -> connect(url, credentials);
         Connection syncConnection;
         try {
-            syncConnection = factory.open();
+            syncConnection = connect(presence == DatabasePresence.OPEN ? url : creatingUrl, credentials);
         } catch (SQLException e) {
             throw openFailure(files, e);
         }
@@ -62,19 +68,46 @@ final class QueueDatabase implements AutoCloseable {
             }
             JdbcConnectionPool pool = JdbcConnectionPool.create(url, credentials.user(), credentials.password());
             pool.setMaxConnections(connections);
-            return new QueueDatabase(pool, new CheckpointSync(factory, syncConnection));
+            return new QueueDatabase(pool, new CheckpointSync(factory, syncConnection), files.databaseFile());
         } catch (SQLException e) {
             closeQuietly(syncConnection);
             throw openFailure(files, e);
         }
     }
 
+    /**
+     * A connection from the pool. After the database was closed under the store (SHUTDOWN, or the
+     * serving process gone) every idle pooled connection is dead; the pool drops each one that
+     * fails to hand out, so asking once more per pooled connection reaches a new one, which opens
+     * the database again (if its file is still there: IFEXISTS).
+     */
     Connection connection() throws SQLException {
-        return pool.getConnection();
+        SQLException closedDatabase = null;
+        for (int attempt = 0; attempt <= pool.getMaxConnections(); attempt++) {
+            try {
+                return pool.getConnection();
+            } catch (SQLException e) {
+                if (e.getErrorCode() != ErrorCode.DATABASE_CALLED_AT_SHUTDOWN
+                        && e.getErrorCode() != ErrorCode.DATABASE_IS_CLOSED) {
+                    throw e;
+                }
+                closedDatabase = e;
+            }
+        }
+        throw closedDatabase;
     }
 
     CheckpointSync checkpointSync() {
         return sync;
+    }
+
+    /**
+     * Whether the database is there to serve: its file still in place (one stat; a file deleted
+     * or moved under a running store would take every later commit with it at the next start),
+     * and the store's own connection open (see {@link CheckpointSync#connected()}).
+     */
+    boolean isAvailable() {
+        return Files.exists(databaseFile) && sync.connected();
     }
 
     @Override

@@ -45,7 +45,8 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * The DNS port on dnsjava: sends each question through a {@link Resolver} (UDP, and TCP when an
  * answer comes back truncated), reads the RCODE and answer section itself, and follows CNAME
  * chains of up to {@value #MAX_CNAMES} links. Each answer is judged by {@link AnswerSecurity}
- * and kept in an {@link AnswerCache}.
+ * and kept in an {@link AnswerCache}. Each lookup served, from the servers or the cache, is told
+ * once to the {@link DnsLookupObserver} given at creation (metrics).
  *
  * <p>In {@link DnssecMode#VALIDATE} the resolver is dnsjava's {@link ValidatingResolver} loaded
  * with the trust anchors, in front of the configured servers; in TRUST_AD the servers are asked
@@ -65,6 +66,7 @@ public final class DnsjavaResolver implements DnsResolver {
     private final AnswerSecurity judge;
     private final AnswerCache cache;
     private final Duration questionTimeout;
+    private final DnsLookupObserver observer;
     // dnsjava continues its futures on the executor given; the common pool can be one thread.
     private final Executor executor = task -> Thread.ofVirtual().name("dns-answer").start(task);
 
@@ -74,12 +76,14 @@ public final class DnsjavaResolver implements DnsResolver {
      * @param questionTimeout how long one question may take, every server and attempt (and, when
      *                        validating, every DS and DNSKEY query it needs) included
      */
-    DnsjavaResolver(Resolver resolver, DnssecMode mode, Duration questionTimeout, Clock clock, int cacheCapacity) {
+    DnsjavaResolver(Resolver resolver, DnssecMode mode, Duration questionTimeout, Clock clock, int cacheCapacity,
+            DnsLookupObserver observer) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.judge = new AnswerSecurity(mode);
         this.cache = new AnswerCache(clock, cacheCapacity);
         this.questionTimeout = Objects.requireNonNull(questionTimeout, "questionTimeout");
+        this.observer = DnsLookupObserver.guarded(observer);
         if (!questionTimeout.isPositive()) {
             throw new IllegalArgumentException("timeout must be positive: " + questionTimeout);
         }
@@ -101,10 +105,23 @@ public final class DnsjavaResolver implements DnsResolver {
      *                                  {@link TrustAnchors#read})
      */
     public static DnsjavaResolver create(DnsSettings settings, Clock clock) {
-        return create(settings, clock, AnswerCache.DEFAULT_CAPACITY);
+        return create(settings, clock, DnsLookupObserver.NONE);
+    }
+
+    /**
+     * As {@link #create(DnsSettings, Clock)}, telling {@code observer} of every lookup served.
+     *
+     * @param observer told once per lookup; what it throws is logged and ignored
+     */
+    public static DnsjavaResolver create(DnsSettings settings, Clock clock, DnsLookupObserver observer) {
+        return create(settings, clock, AnswerCache.DEFAULT_CAPACITY, observer);
     }
 
     static DnsjavaResolver create(DnsSettings settings, Clock clock, int cacheCapacity) {
+        return create(settings, clock, cacheCapacity, DnsLookupObserver.NONE);
+    }
+
+    static DnsjavaResolver create(DnsSettings settings, Clock clock, int cacheCapacity, DnsLookupObserver observer) {
         List<InetSocketAddress> servers = settings.servers().isEmpty()
                 ? ResolverConfig.getCurrentConfig().servers()
                 : settings.servers();
@@ -132,7 +149,7 @@ public final class DnsjavaResolver implements DnsResolver {
             }
             case VALIDATE -> validator(upstream, TrustAnchors.read(settings.trustAnchors().orElseThrow()), clock);
         };
-        return new DnsjavaResolver(resolver, settings.dnssec(), questionTimeout, clock, cacheCapacity);
+        return new DnsjavaResolver(resolver, settings.dnssec(), questionTimeout, clock, cacheCapacity, observer);
     }
 
     private static ValidatingResolver validator(Resolver upstream, TrustAnchors anchors, Clock clock) {
@@ -171,16 +188,44 @@ public final class DnsjavaResolver implements DnsResolver {
         });
     }
 
+    /** One lookup, told to the observer once whatever it took. */
+    private <T> DnsResult<T> lookup(Name qname, int type, Function<Record, T> reader) {
+        Progress progress = new Progress();
+        DnsResult<T> result = resolve(qname, type, reader, progress);
+        observer.answered(new DnsLookup(Type.string(type), progress.rcode, result.security(), progress.everyAnswerCached));
+        return result;
+    }
+
+    /** What the exchanges of one lookup came to: the RCODE the result rests on, and whether any server was asked. */
+    private static final class Progress {
+        String rcode = DnsLookup.CLIENT_ERROR; // replaced by the first exchange
+        boolean everyAnswerCached = true;
+
+        void record(Exchange exchange) {
+            switch (exchange) {
+                case Answered answered -> {
+                    rcode = Rcode.string(answered.response().getRcode());
+                    everyAnswerCached &= answered.cached();
+                }
+                case Unanswered unanswered -> {
+                    rcode = unanswered.rcode();
+                    everyAnswerCached = false;
+                }
+            }
+        }
+    }
+
     /**
      * Asks for {@code type} at {@code qname} and follows CNAMEs, within one answer as a recursive
      * server gives them (RFC 1034 4.3.2) and by asking again where an answer stops at a CNAME.
      */
-    private <T> DnsResult<T> lookup(Name qname, int type, Function<Record, T> reader) {
+    private <T> DnsResult<T> resolve(Name qname, int type, Function<Record, T> reader, Progress progress) {
         Name asked = qname;
         Set<Name> chain = new HashSet<>(Set.of(qname));
         DnsSecurity security = DnsSecurity.SECURE; // the identity of weakest()
         while (true) {
             Exchange exchange = ask(asked, type);
+            progress.record(exchange);
             if (exchange instanceof Unanswered unanswered) {
                 return new DnsResult.Failed<>(unanswered.reason() + " (" + QueryNames.question(asked, type) + ")",
                         AnswerSecurity.weakest(security, AnswerSecurity.unanswered()));
@@ -258,16 +303,18 @@ public final class DnsjavaResolver implements DnsResolver {
     private sealed interface Exchange permits Answered, Unanswered {
     }
 
-    private record Answered(Message response, DnsSecurity security) implements Exchange {
+    /** @param cached taken from the cache, no server asked */
+    private record Answered(Message response, DnsSecurity security, boolean cached) implements Exchange {
     }
 
-    private record Unanswered(String reason) implements Exchange {
+    /** @param rcode what {@link DnsLookup#rcode()} says of it */
+    private record Unanswered(String reason, String rcode) implements Exchange {
     }
 
     private Exchange ask(Name name, int type) {
         Optional<Message> cached = cache.get(name, type);
         if (cached.isPresent()) {
-            return new Answered(cached.get(), judge.of(cached.get()));
+            return new Answered(cached.get(), judge.of(cached.get()), true);
         }
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
         if (mode == DnssecMode.TRUST_AD) {
@@ -279,36 +326,38 @@ public final class DnsjavaResolver implements DnsResolver {
             response = pending.get(questionTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             pending.cancel(true);
-            return new Unanswered(noAnswerInTime());
+            return new Unanswered(noAnswerInTime(), DnsLookup.TIMEOUT);
         } catch (ExecutionException e) {
-            return new Unanswered(whyUnanswered(e.getCause(), QueryNames.question(name, type)));
+            return whyUnanswered(e.getCause(), QueryNames.question(name, type));
         } catch (InterruptedException e) {
             pending.cancel(true);
             Thread.currentThread().interrupt();
-            return new Unanswered("interrupted while waiting for the answer");
+            return new Unanswered("interrupted while waiting for the answer", DnsLookup.INTERRUPTED);
         }
         DnsSecurity security = judge.of(response);
         cache.put(name, type, response, security);
-        return new Answered(response, security);
+        return new Answered(response, security, false);
     }
 
     /** Names the cause by its type; dnsjava wraps causes in CompletionException and IOException. */
-    private String whyUnanswered(Throwable failure, String question) {
+    private Unanswered whyUnanswered(Throwable failure, String question) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof ServerErrors.ServerErrorException serverError) {
                 // Validating, the failed query may be a DS or DNSKEY query along the chain: say which.
-                return serverError.question().equals(question)
-                        ? Rcode.string(serverError.rcode()) + " from the DNS server"
-                        : serverError.getMessage() + " while validating";
+                // Either way the lookup rests on that error answer, so its RCODE is the lookup's.
+                String rcode = Rcode.string(serverError.rcode());
+                return new Unanswered(serverError.question().equals(question)
+                        ? rcode + " from the DNS server"
+                        : serverError.getMessage() + " while validating", rcode);
             }
             if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
-                return noAnswerInTime();
+                return new Unanswered(noAnswerInTime(), DnsLookup.TIMEOUT);
             }
             if (cause instanceof WireParseException) {
-                return "malformed answer: " + cause.getMessage();
+                return new Unanswered("malformed answer: " + cause.getMessage(), DnsLookup.MALFORMED);
             }
             if (cause instanceof PortUnreachableException) {
-                return "network error: the DNS server's port is unreachable";
+                return new Unanswered("network error: the DNS server's port is unreachable", DnsLookup.NETWORK_ERROR);
             }
         }
         Throwable root = failure;
@@ -316,7 +365,9 @@ public final class DnsjavaResolver implements DnsResolver {
             root = root.getCause();
         }
         String detail = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return root instanceof IOException ? "network error: " + detail : "DNS client error: " + detail;
+        return root instanceof IOException
+                ? new Unanswered("network error: " + detail, DnsLookup.NETWORK_ERROR)
+                : new Unanswered("DNS client error: " + detail, DnsLookup.CLIENT_ERROR);
     }
 
     private String noAnswerInTime() {
