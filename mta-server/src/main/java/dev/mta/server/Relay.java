@@ -126,6 +126,9 @@ public final class Relay implements AutoCloseable {
         parts.config = config;
         // Made first, so that every part can be given the registry to count in.
         parts.metrics = RelayMetrics.create();
+        // Netty's pooled buffers, which every SMTP session reads and writes through.
+        new io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics(
+                io.netty.buffer.PooledByteBufAllocator.DEFAULT).bindTo(parts.metrics.registry());
         try {
             parts.store = openStore(config, clock);
             parts.state.storeOpen = true;
@@ -163,8 +166,9 @@ public final class Relay implements AutoCloseable {
             if (config.admin().enabled()) {
                 RelayState state = parts.state;
                 RelayServer server = parts.server;
+                MessageStore store = parts.store;
                 admin = Optional.of(AdminServer.start(config.admin(), parts.metrics, List.of(
-                        new ReadinessCheck("queue-store", () -> state.storeOpen),
+                        new ReadinessCheck("queue-store", () -> state.storeOpen && store.isOpen()),
                         new ReadinessCheck("smtp-listeners", () -> !state.stopping && server.allBound()))));
             }
             return new Relay(parts, admin);

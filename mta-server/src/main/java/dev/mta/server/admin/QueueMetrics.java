@@ -14,9 +14,9 @@ import java.util.Optional;
 /**
  * The queue's gauges, read from the store's summary at most every {@link #MAX_AGE} however often
  * Prometheus scrapes (the summary reads every recipient row):
- * {@code mta_queue_messages}, {@code mta_queue_recipients{state}} and
+ * {@code mta_queue_messages}, {@code mta_queue_recipients{state}},
  * {@code mta_queue_recipients_by_age{age}} (unsettled recipients by the qshape bucket of their
- * message's age).
+ * message's age) and {@code mta_queue_oldest_deferred_seconds}.
  */
 public final class QueueMetrics {
     static final Duration MAX_AGE = Duration.ofSeconds(15);
@@ -24,6 +24,7 @@ public final class QueueMetrics {
     private final MessageStore store;
     private final Clock clock;
     private Optional<QueueSummary> last = Optional.empty();
+    private Optional<Instant> oldestDeferred = Optional.empty();
 
     private QueueMetrics(MessageStore store, Clock clock) {
         this.store = store;
@@ -44,7 +45,17 @@ public final class QueueMetrics {
                     .tag("age", bucket.label())
                     .description("Unsettled recipients by the age of their message").register(registry);
         }
+        Gauge.builder("mta.queue.oldest.deferred", metrics::oldestDeferredAge)
+                .baseUnit("seconds")
+                .description("Age of the oldest message with a deferred recipient, from its arrival; 0 when none")
+                .register(registry);
         return metrics;
+    }
+
+    private synchronized double oldestDeferredAge() {
+        summary();
+        return oldestDeferred.map(arrival -> Math.max(0, Duration.between(arrival, clock.instant()).toMillis() / 1000.0))
+                .orElse(0.0);
     }
 
     private synchronized Optional<QueueSummary> summary() {
@@ -52,6 +63,7 @@ public final class QueueMetrics {
         if (last.isEmpty() || !now.isBefore(last.get().at().plus(MAX_AGE))) {
             try {
                 last = Optional.of(store.summary(now, 0));
+                oldestDeferred = store.oldestDeferred();
             } catch (StoreException | RuntimeException e) {
                 // A closed or failing store: the last numbers stay until it answers again.
                 return last;

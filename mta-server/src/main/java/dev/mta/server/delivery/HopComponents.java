@@ -11,6 +11,7 @@ import dev.mta.delivery.tlspolicy.HopTlsPolicies;
 import dev.mta.delivery.tlsreport.TlsSessionReporter;
 import dev.mta.delivery.tlspolicy.TrustStores;
 import dev.mta.security.dns.DnsResolver;
+import dev.mta.security.dns.DnsLookupObserver;
 import dev.mta.security.dns.DnsSettings;
 import dev.mta.security.dns.DnsjavaResolver;
 import dev.mta.security.mtasts.DnsjavaTxtLookup;
@@ -46,10 +47,16 @@ public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity se
      */
     public static HopComponents create(RelayConfig config, Clock clock, List<InetSocketAddress> listening,
             StsPolicyStore stsStore) {
+        return create(config, clock, listening, stsStore, DnsLookupObserver.NONE);
+    }
+
+    /** @param lookups told of every DNS lookup delivery makes (the relay counts them) */
+    public static HopComponents create(RelayConfig config, Clock clock, List<InetSocketAddress> listening,
+            StsPolicyStore stsStore, DnsLookupObserver lookups) {
         DeliveryConfig delivery = config.delivery();
         DnsSettings dnsSettings = new DnsSettings(delivery.dnsServers(), delivery.dnsTimeout(),
                 delivery.dnsAttempts(), delivery.dnssec(), delivery.trustAnchors());
-        DnsResolver dns = DnsjavaResolver.create(dnsSettings);
+        DnsResolver dns = DnsjavaResolver.create(dnsSettings, clock, lookups);
         SelfIdentity self = new SelfIdentity(Set.of(config.hostname()), listening);
         Router router = new Router(dns, delivery.routes(), self, delivery.port(), new SecureRandom());
         AddressResolver addresses = new AddressResolver(dns, delivery.addressFamilies());
@@ -61,7 +68,7 @@ public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity se
         }
         Optional<StsPolicyFetcher> fetcher = Optional.empty();
         Optional<StsPolicies> sts = Optional.empty();
-        TxtLookup txt = DnsjavaTxtLookup.create(dnsSettings);
+        TxtLookup txt = DnsjavaTxtLookup.create(dnsSettings, lookups);
         if (delivery.mtaSts()) {
             fetcher = Optional.of(new StsPolicyFetcher(StsFetchSettings.defaults().withPort(delivery.mtaStsPort())
                     .withExtraCaFiles(delivery.tlsCaFile().stream().toList()), dns, clock));

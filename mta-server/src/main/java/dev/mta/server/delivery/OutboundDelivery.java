@@ -74,7 +74,8 @@ public final class OutboundDelivery implements AutoCloseable {
             io.micrometer.core.instrument.MeterRegistry meters) {
         DeliveryMetrics metrics = new DeliveryMetrics(meters);
         DeliveryConfig delivery = config.delivery();
-        HopComponents hops = HopComponents.create(config, clock, listening, new StoredStsPolicies(store.records()));
+        StoredStsPolicies stsCache = new StoredStsPolicies(store.records());
+        HopComponents hops = HopComponents.create(config, clock, listening, stsCache, metrics::lookup);
         SmtpClient client = hops.newClient();
         DeliveryConfig.Timeouts t = delivery.timeouts();
         QueueLifetime lifetime = new QueueLifetime(delivery.queueLifetime(), delivery.noticeLifetime());
@@ -87,7 +88,7 @@ public final class OutboundDelivery implements AutoCloseable {
         MessageDelivery messageDelivery = hops.messageDelivery(client, tlsReports.reporter());
         DeliveryService service = new DeliveryService(store, messageDelivery,
                 notifier, retry, limits, clock, config.hostname() + "/" + ProcessHandle.current().pid(), metrics);
-        metrics.bind(() -> service);
+        metrics.bind(() -> service, client::connectionCounts, stsCache::count);
         return new OutboundDelivery(client, service, hops, tlsReports, clock);
     }
 

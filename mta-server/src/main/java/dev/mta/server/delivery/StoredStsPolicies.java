@@ -64,6 +64,16 @@ public final class StoredStsPolicies implements StsPolicyStore {
         }
     }
 
+    /** How many policies are cached; 0 when the store cannot say. */
+    public int count() {
+        try {
+            return records.all(KIND).size();
+        } catch (StoreException e) {
+            LOG.debug("cannot count the cached MTA-STS policies: {}", e.getMessage());
+            return 0;
+        }
+    }
+
     @Override
     public List<String> domainsExpiringBefore(Instant cutoff) {
         List<String> domains = new ArrayList<>();

@@ -147,6 +147,16 @@ public final class WakingStore implements MessageStore {
     }
 
     @Override
+    public boolean isOpen() {
+        return store.isOpen();
+    }
+
+    @Override
+    public Optional<Instant> oldestDeferred() throws StoreException {
+        return store.oldestDeferred();
+    }
+
+    @Override
     public dev.mta.queue.KeyedRecords records() {
         return store.records();
     }
