@@ -258,7 +258,8 @@ public final class Relay implements AutoCloseable {
 
     /**
      * Reads the configuration again and applies what a running relay can: the listeners' limits,
-     * networks, timeouts, certificate and users, and logging; sessions under way are not dropped.
+     * networks, timeouts, certificate and users, delivery's routes and TLS policies, and logging;
+     * sessions and deliveries under way are not dropped.
      * Everything is read and checked before anything changes, so a broken file, certificate or
      * users file leaves the relay exactly as it was.
      *
@@ -285,6 +286,7 @@ public final class Relay implements AutoCloseable {
         java.util.Set<String> restartNeeded = ConfigChanges.restartNeeded(ConfigChanges.between(startedWith.merged(), next.merged()));
         tls.replace(nextTls.context());
         server.replace(next.config().smtp(), next.config().queue(), nextUsers);
+        delivery.ifPresent(d -> d.replaceTables(next.config().delivery()));
         if (changed.stream().anyMatch(key -> key.startsWith("logging."))) {
             LogSetup.apply(next.config().logging());
         }
@@ -295,10 +297,27 @@ public final class Relay implements AutoCloseable {
         return new ReloadOutcome(List.copyOf(restartNeeded));
     }
 
+    /** Waits for {@code thread} to end; an interrupt is kept for later, since the queue must not close under it. */
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Stops in order, within the grace period: no new sessions or transactions (421), the mail
-     * drop no longer read, sessions under way allowed to finish; then what is left is ended,
-     * delivery stops (an attempt cut short stays queued), and the queue is closed.
+     * drop no longer read; sessions under way and delivery attempts under way may finish; at the
+     * deadline what is left is ended (a session gets 421, an attempt cut short stays queued) and
+     * the queue is closed.
      */
     @Override
     public void close() {
@@ -310,6 +329,9 @@ public final class Relay implements AutoCloseable {
         try {
             pickup.close();
             server.drain();
+            // Delivery winds down at the same time as the sessions, within the same deadline.
+            Thread deliveryStop = Thread.ofVirtual().name("mta-delivery-stop").start(() -> delivery.ifPresent(
+                    d -> d.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))));
             while (server.openSessions() > 0 && System.nanoTime() < deadline) {
                 try {
                     Thread.sleep(DRAIN_POLL);
@@ -319,7 +341,7 @@ public final class Relay implements AutoCloseable {
                 }
             }
             server.close();
-            delivery.ifPresent(OutboundDelivery::close);
+            joinUninterruptibly(deliveryStop);
         } finally {
             admin.ifPresent(AdminServer::close);
             state.storeOpen = false;

@@ -55,7 +55,7 @@ public final class MessageDelivery {
     private final SelfIdentity self;
     private final SmtpClient client;
     private final HopSecurity hopSecurity;
-    private final DomainTable<DestinationPolicy> policies;
+    private final Supplier<DomainTable<DestinationPolicy>> policies;
     private final HopTlsPolicies tlsPolicies;
     private final boolean honourTlsRequiredNo;
     private final TlsSessionReporter tlsReports;
@@ -76,6 +76,16 @@ public final class MessageDelivery {
     public MessageDelivery(Router router, AddressResolver addresses, SelfIdentity self, SmtpClient client,
             HopSecurity hopSecurity, DomainTable<DestinationPolicy> policies, HopTlsPolicies tlsPolicies,
             boolean honourTlsRequiredNo, TlsSessionReporter tlsReports) {
+        this(router, addresses, self, client, hopSecurity, constant(policies), tlsPolicies, honourTlsRequiredNo, tlsReports);
+    }
+
+    /**
+     * @param policies read at each attempt, so the table can be replaced while delivery runs (a
+     *                 reload of the configuration)
+     */
+    public MessageDelivery(Router router, AddressResolver addresses, SelfIdentity self, SmtpClient client,
+            HopSecurity hopSecurity, Supplier<DomainTable<DestinationPolicy>> policies, HopTlsPolicies tlsPolicies,
+            boolean honourTlsRequiredNo, TlsSessionReporter tlsReports) {
         this.router = Objects.requireNonNull(router, "router");
         this.addresses = Objects.requireNonNull(addresses, "addresses");
         this.self = Objects.requireNonNull(self, "self");
@@ -85,6 +95,11 @@ public final class MessageDelivery {
         this.tlsPolicies = Objects.requireNonNull(tlsPolicies, "tlsPolicies");
         this.honourTlsRequiredNo = honourTlsRequiredNo;
         this.tlsReports = Objects.requireNonNull(tlsReports, "tlsReports");
+    }
+
+    private static <T> Supplier<T> constant(T value) {
+        Objects.requireNonNull(value, "policies");
+        return () -> value;
     }
 
     /**
@@ -313,7 +328,7 @@ public final class MessageDelivery {
      */
     public DestinationPolicy policyFor(String domain, NextHop next) {
         Optional<DestinationPolicy> fromRoute = next.route().flatMap(StaticRoute::tls).map(DestinationPolicy::of);
-        return fromRoute.or(() -> policies.find(nextHopName(domain, next))).orElse(DestinationPolicy.DEFAULT);
+        return fromRoute.or(() -> policies.get().find(nextHopName(domain, next))).orElse(DestinationPolicy.DEFAULT);
     }
 
     /** How the SMTP client will treat TLS on a connection under this hop security. */

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -20,12 +21,22 @@ import java.util.random.RandomGenerator;
  */
 public final class Router {
     private final DnsResolver dns;
-    private final StaticRoutes routes;
+    private final Supplier<StaticRoutes> routes;
     private final SelfIdentity self;
     private final int defaultPort;
     private final RandomGenerator random;
 
+    private static Supplier<StaticRoutes> constant(StaticRoutes routes) {
+        Objects.requireNonNull(routes, "routes");
+        return () -> routes;
+    }
+
     public Router(DnsResolver dns, StaticRoutes routes, SelfIdentity self, int defaultPort, RandomGenerator random) {
+        this(dns, constant(routes), self, defaultPort, random);
+    }
+
+    /** @param routes read at each lookup, so the table can be replaced while delivery runs (a reload) */
+    public Router(DnsResolver dns, Supplier<StaticRoutes> routes, SelfIdentity self, int defaultPort, RandomGenerator random) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.routes = Objects.requireNonNull(routes, "routes");
         this.self = Objects.requireNonNull(self, "self");
@@ -43,7 +54,7 @@ public final class Router {
             }
             return new RouteResult.Hosts(List.of(new NextHop(literal, 0, defaultPort, DnsSecurity.INSECURE, Optional.empty())));
         }
-        Optional<StaticRoute> route = routes.find(name);
+        Optional<StaticRoute> route = routes.get().find(name);
         if (route.isPresent()) {
             RelayHost relayHost = route.get().relayHost();
             int port = relayHost.portOr(defaultPort);

@@ -50,6 +50,8 @@ public final class DeliveryService implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final Object wakeup = new Object();
     private volatile boolean running;
+    // Set by close: claimed work that has not started yet is left for the next start.
+    private volatile boolean closing;
     private boolean woken;
     private Thread loop;
 
@@ -178,6 +180,10 @@ public final class DeliveryService implements AutoCloseable {
             try {
                 DestinationSlots.Slot slot = perDestination.acquire(domain);
                 try {
+                    if (closing) {
+                        // Not started, so not in flight: the claim lapses and the next start retries it.
+                        return;
+                    }
                     List<AttemptResult> results = delivery.deliver(first.envelope(), domain, group,
                             bodySize(first.ref().message()), new QueuedBody(store, first.ref().message()));
                     settle(results);
@@ -242,6 +248,17 @@ public final class DeliveryService implements AutoCloseable {
     /** Stops claiming; attempts under way finish (their SMTP timeouts bound them) or are abandoned to their leases. */
     @Override
     public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Stops claiming work at once, lets the attempts under way run for up to {@code grace}, then
+     * interrupts what is left. An interrupted attempt records nothing: its recipients stay claimed
+     * under their lease, which the store releases at the next start, and are tried again then. A
+     * receiver may then get a message twice (if it was cut after the remote 250), never none.
+     */
+    public void close(Duration grace) {
+        closing = true;
         running = false;
         wake();
         Thread thread;
@@ -249,12 +266,26 @@ public final class DeliveryService implements AutoCloseable {
             thread = loop;
         }
         if (thread != null) {
-            thread.interrupt();
+            // The loop sees running = false after its pass; it is not interrupted in the middle of
+            // a queue operation unless the pass hangs.
             try {
                 thread.join(5000);
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                    thread.join(5000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        workers.shutdown();
+        try {
+            if (!grace.isZero() && !workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.info("stopping: {} attempt(s) still running after the grace period of {}s are abandoned;"
+                        + " their recipients stay queued and are tried again after the restart", inFlight.get(), grace.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         workers.shutdownNow();
         try {

@@ -43,7 +43,10 @@ final class QueueDatabase implements AutoCloseable {
             throw new StoreException("the queue directory " + files.queueDirectory()
                     + " contains ';', which H2 would read as the start of a setting; choose another data directory", null);
         }
-        String creatingUrl = "jdbc:h2:file:" + files.databaseBase() + ";AUTO_SERVER=TRUE";
+        // "retry:" reopens the database file when a thread is interrupted in the middle of file I/O
+        // (a delivery cut short at shutdown): a plain FileChannel closes itself on interrupt,
+        // after which H2 could write nothing more, for any thread.
+        String creatingUrl = "jdbc:h2:retry:" + files.databaseBase() + ";AUTO_SERVER=TRUE";
         // Every connection after the first finds the database in place: should it vanish while the
         // store runs, a reconnect must fail rather than quietly create an empty one (DatabasePresence).
         String url = creatingUrl + ";IFEXISTS=TRUE";

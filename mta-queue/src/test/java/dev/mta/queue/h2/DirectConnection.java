@@ -16,7 +16,7 @@ final class DirectConnection {
     static Connection open(Path data) throws IOException, SQLException {
         QueueFiles files = QueueFiles.in(data);
         Credentials credentials = Credentials.read(files.credentials());
-        return DriverManager.getConnection("jdbc:h2:file:" + files.databaseBase() + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE",
+        return DriverManager.getConnection("jdbc:h2:retry:" + files.databaseBase() + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE",
                 credentials.user(), credentials.password());
     }
 

@@ -10,10 +10,11 @@ import java.util.TreeSet;
 /** Which settings a reload changes, and which of those only a restart can apply. */
 public final class ConfigChanges {
     // Keys read afresh while the relay runs: the listeners' limits, networks, TLS files and users
-    // (read per session or per command), logging, the grace period (read when stopping), and the
-    // sendmail section (read by the sendmail command itself).
+    // (read per session or per command), delivery's routes and TLS policies (per attempt),
+    // logging, the grace period (read when stopping), and the sendmail section (read by the
+    // sendmail command itself).
     private static final Set<String> LIVE_PREFIXES = Set.of("smtp.", "queue.", "logging.", "sendmail.",
-            "shutdown-grace-period");
+            "shutdown-grace-period", "delivery.routes.", "delivery.tls-policy.");
     // ... except where a listener is bound and what it speaks.
     private static final Set<String> RESTART_PREFIXES = Set.of("smtp.listeners.");
 

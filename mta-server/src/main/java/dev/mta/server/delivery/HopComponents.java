@@ -39,7 +39,8 @@ import java.util.Set;
  */
 public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity self, Router router,
         AddressResolver addresses, HopSecurity hopSecurity, HopTlsPolicies tlsPolicies,
-        TxtLookup txt, Optional<StsPolicies> stsPolicies, Optional<StsPolicyFetcher> stsFetcher) implements AutoCloseable {
+        TxtLookup txt, Optional<StsPolicies> stsPolicies, Optional<StsPolicyFetcher> stsFetcher,
+        DestinationTables tables) implements AutoCloseable {
 
     /**
      * @throws IllegalArgumentException for unusable trust anchors
@@ -58,7 +59,8 @@ public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity se
                 delivery.dnsAttempts(), delivery.dnssec(), delivery.trustAnchors());
         DnsResolver dns = DnsjavaResolver.create(dnsSettings, clock, lookups);
         SelfIdentity self = new SelfIdentity(Set.of(config.hostname()), listening);
-        Router router = new Router(dns, delivery.routes(), self, delivery.port(), new SecureRandom());
+        DestinationTables tables = new DestinationTables(delivery);
+        Router router = new Router(dns, tables::routes, self, delivery.port(), new SecureRandom());
         AddressResolver addresses = new AddressResolver(dns, delivery.addressFamilies());
         HopTlsPolicies tlsPolicies;
         try {
@@ -74,7 +76,8 @@ public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity se
                     .withExtraCaFiles(delivery.tlsCaFile().stream().toList()), dns, clock));
             sts = Optional.of(new StsPolicies(txt, fetcher.get(), stsStore, clock));
         }
-        return new HopComponents(config, dns, self, router, addresses, new HopSecurity(dns, sts), tlsPolicies, txt, sts, fetcher);
+        return new HopComponents(config, dns, self, router, addresses, new HopSecurity(dns, sts), tlsPolicies, txt, sts, fetcher,
+                tables);
     }
 
     @Override
@@ -95,7 +98,7 @@ public record HopComponents(RelayConfig config, DnsResolver dns, SelfIdentity se
 
     /** @param tlsReports where sessions are counted for TLS reports; {@link TlsSessionReporter#off()} for a probe */
     public MessageDelivery messageDelivery(SmtpClient client, TlsSessionReporter tlsReports) {
-        return new MessageDelivery(router, addresses, self, client, hopSecurity, config.delivery().tlsPolicies(), tlsPolicies,
+        return new MessageDelivery(router, addresses, self, client, hopSecurity, tables::policies, tlsPolicies,
                 config.delivery().honourTlsRequiredNo(), tlsReports);
     }
 }

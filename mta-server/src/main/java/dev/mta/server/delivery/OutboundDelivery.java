@@ -128,6 +128,11 @@ public final class OutboundDelivery implements AutoCloseable {
         return service;
     }
 
+    /** The routes and TLS policies of a reloaded configuration, from the next attempt on. */
+    public void replaceTables(DeliveryConfig delivery) {
+        hops.tables().replace(delivery);
+    }
+
     /** New mail was committed: deliver now rather than at the next scan. */
     public void wake() {
         service.wake();
@@ -135,9 +140,14 @@ public final class OutboundDelivery implements AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ZERO);
+    }
+
+    /** Stops: attempts under way may finish within {@code grace}; what still runs then is abandoned and stays queued. */
+    public void close(Duration grace) {
         try {
             refresher.shutdownNow();
-            service.close();
+            service.close(grace);
             tlsReports.close();
         } finally {
             client.close();

@@ -149,4 +149,35 @@ class ReloadTest {
             return client.command("AUTH PLAIN " + token).code();
         }
     }
+
+    @Test
+    void aNewTlsPolicyTableAppliesToTheNextDeliveryAttempt() throws Exception {
+        try (dev.mta.testsupport.dns.TestDnsServer dns = dev.mta.testsupport.dns.TestDnsServer.start();
+                dev.mta.testsupport.smtp.SmtpSinkServer clearText = dev.mta.testsupport.smtp.SmtpSinkServer.builder()
+                        .address("127.0.0.2").hostName("mx.example.org").start()) {
+            dns.zone("example.org").mx("example.org", 10, "mx.example.org").a("mx.example.org", "127.0.0.2");
+            try (TestRelay relay = TestRelay.in(dir)
+                    .option("delivery.enabled", "true")
+                    .option("delivery.dnssec", "off")
+                    .option("delivery.mta-sts", "false")
+                    .option("delivery.dns-servers", "[\"127.0.0.1:" + dns.port() + "\"]")
+                    .option("delivery.port", String.valueOf(clearText.port()))
+                    .option("delivery.address-families", "[ipv4]")
+                    .start()) {
+                relay.submit("first@example.org", "Subject: in clear\r\n\r\nx\r\n");
+                clearText.awaitMessages(1, java.time.Duration.ofSeconds(10));
+
+                ReloadOutcome outcome = relay.reloadWith("delivery.tls-policy.\"example.org\"", "encrypt");
+                assertThat(outcome.restartNeeded()).isEmpty();
+
+                var id = relay.submit("second@example.org", "Subject: needs TLS now\r\n\r\nx\r\n");
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+                while (relay.detail(id).recipients().get(0).state() != dev.mta.queue.RecipientState.DEFERRED) {
+                    assertThat(System.nanoTime()).as("deferred: the MX offers no STARTTLS").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                assertThat(clearText.messages()).hasSize(1);
+            }
+        }
+    }
 }
