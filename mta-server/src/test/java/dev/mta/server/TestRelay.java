@@ -66,6 +66,19 @@ public final class TestRelay implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Delivery on, to a lab: the test DNS server (unsigned, no DNSSEC), every next hop on
+         * {@code port}, IPv4 only, no MTA-STS.
+         */
+        public Builder deliveringThrough(int dnsPort, int port) {
+            return option("delivery.enabled", "true")
+                    .option("delivery.dnssec", "off")
+                    .option("delivery.mta-sts", "false")
+                    .option("delivery.dns-servers", "[\"127.0.0.1:" + dnsPort + "\"]")
+                    .option("delivery.port", String.valueOf(port))
+                    .option("delivery.address-families", "[ipv4]");
+        }
+
         public Builder user(String name, String password) {
             users.put(name, password);
             return this;

@@ -3,15 +3,13 @@ package dev.mta.server.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mta.queue.RecipientState;
+import dev.mta.server.Scrapes;
 import dev.mta.server.TestRelay;
 import dev.mta.testsupport.dns.TestDnsServer;
 import dev.mta.testsupport.smtp.SmtpSinkServer;
 import dev.mta.testsupport.time.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,12 +28,7 @@ class DeliveryGaugesTest {
             dns.zone("example.org").mx("example.org", 10, "mx.example.org").a("mx.example.org", "127.0.0.2");
             mx.replyToRecipient("later@example.org", 451, "4.3.2 try later");
             try (TestRelay relay = TestRelay.in(dir).clock(clock)
-                    .option("delivery.enabled", "true")
-                    .option("delivery.dnssec", "off")
-                    .option("delivery.mta-sts", "false")
-                    .option("delivery.dns-servers", "[\"127.0.0.1:" + dns.port() + "\"]")
-                    .option("delivery.port", String.valueOf(mx.port()))
-                    .option("delivery.address-families", "[ipv4]")
+                    .deliveringThrough(dns.port(), mx.port())
                     .start()) {
                 relay.submit("later@example.org", "Subject: waits\r\n\r\nx\r\n");
                 relay.submit("now@example.org", "Subject: goes\r\n\r\nx\r\n");
@@ -44,15 +37,15 @@ class DeliveryGaugesTest {
 
                 // Ten minutes on (the queue gauges are re-read every 15 s of the relay's clock).
                 clock.advance(Duration.ofMinutes(10));
-                String metrics = scrapeWhen(relay, m -> m.contains("mta_queue_oldest_deferred_seconds 600.0")
+                String metrics = Scrapes.when(relay, m -> m.contains("mta_queue_oldest_deferred_seconds 600.0")
                         && m.contains("mta_delivery_connections{state=\"in-use\"} 0.0"));
 
                 assertThat(metrics).contains("mta_queue_oldest_deferred_seconds 600.0");
                 assertThat(metrics).contains("mta_delivery_connections{state=\"in-use\"} 0.0");
-                assertThat(value(metrics, "mta_delivery_connections{state=\"idle\"}")).isBetween(0.0, 2.0); // kept for reuse, one per message at most
+                assertThat(Scrapes.value(metrics, "mta_delivery_connections{state=\"idle\"}")).isBetween(0.0, 2.0); // kept for reuse, one per message at most
                 assertThat(metrics).contains("mta_sts_policies_cached 0.0");
                 // Both messages looked up example.org's MX: once from the server, maybe once from the cache.
-                double mxLookups = value(metrics, "mta_dns_lookups_total{cache=\"miss\",dnssec=\"insecure\",rcode=\"NOERROR\",type=\"MX\"}");
+                double mxLookups = Scrapes.value(metrics, "mta_dns_lookups_total{cache=\"miss\",dnssec=\"insecure\",rcode=\"NOERROR\",type=\"MX\"}");
                 assertThat(mxLookups).isGreaterThanOrEqualTo(1.0);
                 assertThat(metrics).containsPattern("mta_dns_lookups_total\\{cache=\"(hit|miss)\",dnssec=\"insecure\",rcode=\"NOERROR\",type=\"A\"}");
                 assertThat(metrics).contains("netty_allocator_memory_used");
@@ -69,23 +62,5 @@ class DeliveryGaugesTest {
             }
             Thread.sleep(20);
         }
-    }
-
-    private static String scrapeWhen(TestRelay relay, Predicate<String> ready) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String scrape = relay.metrics().scrape();
-        while (!ready.test(scrape) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            scrape = relay.metrics().scrape();
-        }
-        return scrape;
-    }
-
-    private static double value(String scrape, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-        if (!m.find()) {
-            throw new AssertionError("no " + series + " in\n" + scrape);
-        }
-        return Double.parseDouble(m.group(1));
     }
 }

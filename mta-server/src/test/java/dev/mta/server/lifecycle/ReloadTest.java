@@ -157,12 +157,7 @@ class ReloadTest {
                         .address("127.0.0.2").hostName("mx.example.org").start()) {
             dns.zone("example.org").mx("example.org", 10, "mx.example.org").a("mx.example.org", "127.0.0.2");
             try (TestRelay relay = TestRelay.in(dir)
-                    .option("delivery.enabled", "true")
-                    .option("delivery.dnssec", "off")
-                    .option("delivery.mta-sts", "false")
-                    .option("delivery.dns-servers", "[\"127.0.0.1:" + dns.port() + "\"]")
-                    .option("delivery.port", String.valueOf(clearText.port()))
-                    .option("delivery.address-families", "[ipv4]")
+                    .deliveringThrough(dns.port(), clearText.port())
                     .start()) {
                 relay.submit("first@example.org", "Subject: in clear\r\n\r\nx\r\n");
                 clearText.awaitMessages(1, java.time.Duration.ofSeconds(10));

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.mta.server.Scrapes;
 import dev.mta.server.TestRelay;
 import dev.mta.testsupport.smtp.SmtpTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -38,16 +37,16 @@ class ListenerMetricsTest {
                 assertThat(client.command("FROBNICATE").code()).isEqualTo(500);
                 client.command("QUIT");
             }
-            awaitScrape(relay, "mta_smtp_connections_active\\{listener=\"relay\"} 0.0");
+            Scrapes.when(relay, m -> m.contains("mta_smtp_connections_active{listener=\"relay\"} 0.0"));
             String scrape = relay.metrics().scrape();
 
-            assertThat(value(scrape, "mta_smtp_messages_accepted_total{listener=\"relay\"}")).isEqualTo(2.0);
-            assertThat(value(scrape, "mta_smtp_accept_seconds_count{listener=\"relay\"}")).isEqualTo(2.0);
-            assertThat(value(scrape, "mta_smtp_rejections_total{command=\"RCPT\",listener=\"relay\",status=\"4.5.3\"}"))
+            assertThat(Scrapes.value(scrape, "mta_smtp_messages_accepted_total{listener=\"relay\"}")).isEqualTo(2.0);
+            assertThat(Scrapes.value(scrape, "mta_smtp_accept_seconds_count{listener=\"relay\"}")).isEqualTo(2.0);
+            assertThat(Scrapes.value(scrape, "mta_smtp_rejections_total{command=\"RCPT\",listener=\"relay\",status=\"4.5.3\"}"))
                     .isEqualTo(1.0);
-            assertThat(value(scrape, "mta_smtp_rejections_total{command=\"OTHER\",listener=\"relay\",status=\"5.5.1\"}"))
+            assertThat(Scrapes.value(scrape, "mta_smtp_rejections_total{command=\"OTHER\",listener=\"relay\",status=\"5.5.1\"}"))
                     .isEqualTo(1.0);
-            assertThat(value(scrape, "mta_smtp_connections_total{listener=\"relay\",result=\"accepted\"}")).isEqualTo(3.0);
+            assertThat(Scrapes.value(scrape, "mta_smtp_connections_total{listener=\"relay\",result=\"accepted\"}")).isEqualTo(3.0);
             assertThat(scrape).doesNotContain("status=\"2.");
         } finally {
             gateLog.detachAppender(lines);
@@ -55,24 +54,5 @@ class ListenerMetricsTest {
         assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().startsWith("connect from=127.0.0.1:")).hasSize(3);
         assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().matches(
                 "disconnect from=127\\.0\\.0\\.1:\\d+ listener=relay duration=\\d+ms tls=none")).hasSize(3);
-    }
-
-    private static void awaitScrape(TestRelay relay, String regex) throws InterruptedException {
-        Pattern pattern = Pattern.compile(regex);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!pattern.matcher(relay.metrics().scrape()).find()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + regex + " in\n" + relay.metrics().scrape());
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static double value(String scrape, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-        if (!m.find()) {
-            throw new AssertionError("no " + series + " in\n" + scrape);
-        }
-        return Double.parseDouble(m.group(1));
     }
 }
