@@ -9,7 +9,6 @@ import dev.mta.server.Scrapes;
 import dev.mta.server.TestRelay;
 import dev.mta.testsupport.smtp.SmtpTestClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
