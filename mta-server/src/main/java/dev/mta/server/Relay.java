@@ -13,6 +13,7 @@ import dev.mta.server.admin.AdminServer;
 import dev.mta.server.admin.BearerToken;
 import dev.mta.server.admin.ReadinessCheck;
 import dev.mta.server.admin.QueueMetrics;
+import dev.mta.server.admin.QueueResource;
 import dev.mta.server.admin.RelayMetrics;
 import dev.mta.server.config.RelayConfig;
 import dev.mta.server.delivery.OutboundDelivery;
@@ -118,9 +119,11 @@ public final class Relay implements AutoCloseable {
             Optional<AdminServer> admin = Optional.empty();
             if (config.admin().enabled()) {
                 try {
+                    // The queue API acts on the waking store, so a release or flush is delivered at once.
                     admin = Optional.of(AdminServer.start(config.admin(), metrics, List.of(
                             new ReadinessCheck("queue-store", () -> state.storeOpen),
-                            new ReadinessCheck("smtp-listeners", () -> state.listenersBound))));
+                            new ReadinessCheck("smtp-listeners", () -> state.listenersBound)),
+                            QueueResource.routes(listenerStore, clock)));
                 } catch (IOException | RuntimeException e) {
                     pickup.close();
                     server.close();
