@@ -13,6 +13,7 @@ import dev.mta.server.admin.AdminServer;
 import dev.mta.server.admin.BearerToken;
 import dev.mta.server.admin.ReadinessCheck;
 import dev.mta.server.admin.QueueMetrics;
+import dev.mta.server.admin.QueueResource;
 import dev.mta.server.admin.RelayMetrics;
 import dev.mta.server.config.ConfigChanges;
 import dev.mta.server.config.ConfigLoader;
@@ -167,9 +168,11 @@ public final class Relay implements AutoCloseable {
                 RelayState state = parts.state;
                 RelayServer server = parts.server;
                 MessageStore store = parts.store;
+                // The queue API acts on the waking store, so a release or flush is delivered at once.
                 admin = Optional.of(AdminServer.start(config.admin(), parts.metrics, List.of(
                         new ReadinessCheck("queue-store", () -> state.storeOpen && store.isOpen()),
-                        new ReadinessCheck("smtp-listeners", () -> !state.stopping && server.allBound()))));
+                        new ReadinessCheck("smtp-listeners", () -> !state.stopping && server.allBound())),
+                        QueueResource.routes(listenerStore, clock)));
             }
             return new Relay(parts, admin);
         } catch (Exception | Error e) {

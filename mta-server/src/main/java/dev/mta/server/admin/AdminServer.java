@@ -17,16 +17,21 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP listener: health checks and metrics, on one event-loop thread of its own so that
- * a busy SMTP side never delays a health probe. Requests are small GETs; anything larger than
- * {@link #MAX_REQUEST_BYTES} is refused, and a connection silent for the idle timeout is closed.
+ * The admin HTTP listener: health checks and metrics, and whatever further routes the relay
+ * plugs in (the queue API, the status page). It runs one event-loop thread of its own so that a
+ * busy SMTP side never delays a health probe; routes that may block run on virtual threads.
+ * Requests are small; anything larger than {@link #MAX_REQUEST_BYTES} is refused, and a
+ * connection silent for the idle timeout is closed.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -38,19 +43,31 @@ public final class AdminServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel serverChannel;
+    private final ExecutorService blocking;
 
-    private AdminServer(EventLoopGroup group, Channel serverChannel) {
+    private AdminServer(EventLoopGroup group, Channel serverChannel, ExecutorService blocking) {
         this.group = group;
         this.serverChannel = serverChannel;
+        this.blocking = blocking;
     }
 
     /** Starts the listener the configuration describes, loading its token file if it names one. */
     public static AdminServer start(AdminConfig config, RelayMetrics metrics, List<ReadinessCheck> readiness)
             throws IOException {
+        return start(config, metrics, readiness, List.of());
+    }
+
+    /**
+     * The same, with more routes beside health and metrics.
+     *
+     * @param routes the relay's further resources, such as the queue API
+     */
+    public static AdminServer start(AdminConfig config, RelayMetrics metrics, List<ReadinessCheck> readiness,
+            List<AdminRoute> routes) throws IOException {
         Optional<BearerToken> token = config.tokenFile().isPresent()
                 ? Optional.of(BearerToken.load(config.tokenFile().get()))
                 : Optional.empty();
-        return start(config.socketAddress(), token, metrics, readiness, IDLE_TIMEOUT);
+        return start(config.socketAddress(), token, metrics, readiness, routes, IDLE_TIMEOUT);
     }
 
     /**
@@ -60,7 +77,21 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(InetSocketAddress bindAddress, Optional<BearerToken> token, RelayMetrics metrics,
             List<ReadinessCheck> readiness, Duration idleTimeout) throws IOException {
-        List<ReadinessCheck> checks = List.copyOf(readiness);
+        return start(bindAddress, token, metrics, readiness, List.of(), idleTimeout);
+    }
+
+    /**
+     * Binds and serves health, metrics and {@code routes} until closed.
+     *
+     * @throws BindException when the address cannot be bound (in use, not local)
+     */
+    public static AdminServer start(InetSocketAddress bindAddress, Optional<BearerToken> token, RelayMetrics metrics,
+            List<ReadinessCheck> readiness, List<AdminRoute> routes, Duration idleTimeout) throws IOException {
+        List<AdminRoute> all = new ArrayList<>(HealthRoutes.of(metrics, readiness));
+        all.addAll(routes);
+        AdminRoutes table = new AdminRoutes(all);
+        AdminAccess access = new AdminAccess(token);
+        ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mta-admin-", 0).factory());
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("mta-admin", true));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -72,19 +103,20 @@ public final class AdminServer implements AutoCloseable {
                                 .addLast(new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast(new HttpServerCodec(MAX_REQUEST_BYTES, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES))
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast(new AdminHandler(token, metrics, checks));
+                                .addLast(new AdminHandler(access, table, blocking));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(bindAddress).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            blocking.shutdownNow();
             // A BindException, as the SMTP listeners' failures are, so "mta serve" reports both alike.
             BindException failure = new BindException("admin listener cannot bind " + text(bindAddress) + ": "
                     + bound.cause().getMessage());
             failure.initCause(bound.cause());
             throw failure;
         }
-        AdminServer server = new AdminServer(group, bound.channel());
+        AdminServer server = new AdminServer(group, bound.channel(), blocking);
         LOG.info("admin listener on http://{}/ ({})", text(server.boundAddress()),
                 token.isPresent() ? "bearer token required" : "no authentication");
         return server;
@@ -105,5 +137,7 @@ public final class AdminServer implements AutoCloseable {
     public void close() {
         serverChannel.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        // A request still running is cut short: the relay it would ask is closing.
+        blocking.shutdownNow();
     }
 }

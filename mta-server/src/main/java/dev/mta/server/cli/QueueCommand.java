@@ -1,15 +1,12 @@
 package dev.mta.server.cli;
 
 import dev.mta.queue.MessageDetail;
-import dev.mta.queue.MessageStore;
 import dev.mta.queue.MessageSummary;
 import dev.mta.queue.QueueId;
 import dev.mta.queue.RecipientStatus;
-import dev.mta.queue.StoreException;
-import dev.mta.server.Relay;
-import dev.mta.server.config.RelayConfig;
+import dev.mta.server.admin.QueueJson;
+import dev.mta.server.admin.ShownMessage;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -23,7 +20,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mta queue list|show}: what is queued, whether or not the relay is running. */
+/**
+ * {@code mta queue ...}: what is queued and the operator's actions on it, whether or not the relay
+ * is running. Through the running relay's admin API when it answers, else in the store.
+ */
 @Command(name = "queue", mixinStandardHelpOptions = true, description = "Inspect and manage the queue.",
         subcommands = {QueueCommand.List.class, QueueCommand.Show.class, QueueCommand.Flush.class,
             QueueSummaryCommand.class, QueueActions.Hold.class, QueueActions.Release.class, QueueActions.Requeue.class,
@@ -40,13 +40,14 @@ final class QueueCommand implements Runnable {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss", Locale.ENGLISH).withZone(ZoneId.systemDefault());
 
-    static MessageStore open(ConfigOptions options) {
-        RelayConfig config = options.load().config();
-        try {
-            return Relay.openStore(config, Clock.systemUTC());
-        } catch (StoreException e) {
-            throw new CommandFailure(ExitCodes.UNAVAILABLE, "cannot open the queue in " + config.dataDirectory() + ": " + e.getMessage());
-        }
+    /** The running relay's admin API, or the store when nothing answers there (see {@link QueueAccess#open}). */
+    static QueueAccess access(ConfigOptions options) {
+        return QueueAccess.open(options.load().config());
+    }
+
+    /** The queue's store itself, for commands that need more than the queue (mta policy reads its cached policies). */
+    static dev.mta.queue.MessageStore open(ConfigOptions options) {
+        return StoreQueueAccess.openStore(options.load().config());
     }
 
     /**
@@ -70,13 +71,13 @@ final class QueueCommand implements Runnable {
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() throws StoreException {
+        public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             dev.mta.queue.Selection selection = select.selection();
-            try (MessageStore store = open(config)) {
-                java.util.List<MessageSummary> messages = selection.isAll() ? store.list() : store.list(selection, Instant.now());
+            try (QueueAccess queue = access(config)) {
+                java.util.List<MessageSummary> messages = queue.list(selection);
                 if (json) {
-                    out.println(QueueJson.messages(messages));
+                    out.println(QueueJson.write(QueueJson.messages(messages)));
                     return ExitCodes.OK;
                 }
                 if (messages.isEmpty()) {
@@ -123,7 +124,7 @@ final class QueueCommand implements Runnable {
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() throws StoreException {
+        public Integer call() throws Exception {
             QueueId queueId;
             try {
                 queueId = QueueId.parse(id);
@@ -131,12 +132,9 @@ final class QueueCommand implements Runnable {
                 throw new CommandFailure(ExitCodes.USAGE, "not a queue id: " + id);
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (MessageStore store = open(config)) {
-                Optional<MessageDetail> found = store.find(queueId);
-                if (found.isEmpty()) {
-                    throw new CommandFailure(ExitCodes.DATA_ERROR, "no message " + queueId + " in the queue");
-                }
-                MessageDetail message = found.get();
+            try (QueueAccess queue = access(config)) {
+                ShownMessage shown = queue.show(queueId, body).orElseThrow(() -> QueueAccess.missing(queueId));
+                MessageDetail message = shown.detail();
                 var envelope = message.envelope();
                 out.println("id: " + message.id());
                 out.println("sender: <" + envelope.sender() + ">");
@@ -157,17 +155,9 @@ final class QueueCommand implements Runnable {
                             recipient.lastReply().map(r -> " reply=\"" + r + "\"").orElse(""));
                 }
                 // The message as queued: its header, or with --body all of it (the mail's owner's
-                // business; only root and the relay's user can read the queue).
-                out.println(body ? "message:" : "header:");
-                try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-                        store.openBody(queueId), java.nio.charset.StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = lines.readLine()) != null && (body || !line.isEmpty())) {
-                        out.println("  " + line);
-                    }
-                } catch (java.io.IOException e) {
-                    throw new CommandFailure(ExitCodes.IO_ERROR, "cannot read the message " + queueId + ": " + e.getMessage());
-                }
+                // business; only root, the relay's user and holders of the admin token can read it).
+                out.println(shown.whole() ? "message:" : "header:");
+                shown.lines().forEach(line -> out.println("  " + line));
                 return ExitCodes.OK;
             }
         }
@@ -185,8 +175,9 @@ final class QueueCommand implements Runnable {
     }
 
     /**
-     * Postfix's {@code postqueue -f} / {@code -i ID}: deferred recipients become due now. The
-     * running relay picks them up at its next queue scan (within a second).
+     * Postfix's {@code postqueue -f} / {@code -i ID}: deferred recipients become due now. Through
+     * the running relay's admin API they go at once; straight in the store, at the relay's next
+     * queue scan (within a second).
      */
     @Command(name = "flush", mixinStandardHelpOptions = true,
             description = "Retry deferred mail now: every message, or the one given.")
@@ -201,7 +192,7 @@ final class QueueCommand implements Runnable {
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() throws StoreException {
+        public Integer call() throws Exception {
             Optional<QueueId> queueId = Optional.empty();
             if (id != null) {
                 try {
@@ -211,11 +202,8 @@ final class QueueCommand implements Runnable {
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (MessageStore store = open(config)) {
-                if (queueId.isPresent() && store.find(queueId.get()).isEmpty()) {
-                    throw new CommandFailure(ExitCodes.DATA_ERROR, "no message " + queueId.get() + " in the queue");
-                }
-                int due = store.flush(queueId, java.time.Instant.now());
+            try (QueueAccess queue = access(config)) {
+                int due = queue.flush(queueId);
                 out.println(due + " recipient" + (due == 1 ? "" : "s") + " due now");
                 return ExitCodes.OK;
             }

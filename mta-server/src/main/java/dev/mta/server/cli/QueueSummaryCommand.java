@@ -1,13 +1,10 @@
 package dev.mta.server.cli;
 
-import dev.mta.queue.MessageStore;
 import dev.mta.queue.QueueSummary;
 import dev.mta.queue.QueueSummary.AgeBucket;
 import dev.mta.queue.QueueSummary.DomainShape;
 import dev.mta.queue.RecipientState;
-import dev.mta.queue.StoreException;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,13 +30,13 @@ final class QueueSummaryCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws StoreException {
+    public Integer call() throws Exception {
         if (top < 0) {
             throw new CommandFailure(ExitCodes.USAGE, "--top must not be negative");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (MessageStore store = QueueCommand.open(config)) {
-            QueueSummary summary = store.summary(Instant.now(), top);
+        try (QueueAccess queue = QueueCommand.access(config)) {
+            QueueSummary summary = queue.summary(top);
             StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-32s %6s", "", "T"));
             for (AgeBucket bucket : AgeBucket.values()) {
                 header.append(String.format(Locale.ROOT, " %8s", bucket.label()));

@@ -1,18 +1,17 @@
 package dev.mta.server.cli;
 
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import dev.mta.queue.QueueId;
 import dev.mta.queue.RecipientState;
 import dev.mta.queue.Selection;
-import java.time.Duration;
+import dev.mta.server.admin.SelectionParameters;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Which queued mail an operator command acts on: ids, and filters that must all hold. */
+/**
+ * Which queued mail an operator command acts on: ids, and filters that must all hold. Read the way
+ * the admin API reads its query parameters ({@link SelectionParameters}), so both refuse the same.
+ */
 final class SelectionOptions {
     @Parameters(paramLabel = "ID", arity = "0..*", description = "Queue ids (none: every message the filters select).")
     List<String> ids = new ArrayList<>();
@@ -36,9 +35,8 @@ final class SelectionOptions {
     String reason;
 
     Selection selection() {
-        Selection selection;
         try {
-            selection = ids.isEmpty() ? Selection.all() : Selection.messages(ids.stream().map(SelectionOptions::queueId).toList());
+            Selection selection = ids.isEmpty() ? Selection.all() : Selection.messages(ids.stream().map(SelectionParameters::id).toList());
             if (sender != null) {
                 selection = selection.sender(sender);
             }
@@ -49,43 +47,18 @@ final class SelectionOptions {
                 selection = selection.recipientDomain(domain);
             }
             if (!states.isEmpty()) {
-                List<RecipientState> parsed = states.stream().map(SelectionOptions::state).toList();
+                List<RecipientState> parsed = states.stream().map(SelectionParameters::state).toList();
                 selection = selection.states(parsed.getFirst(), parsed.subList(1, parsed.size()).toArray(RecipientState[]::new));
             }
             if (olderThan != null) {
-                selection = selection.olderThan(duration(olderThan));
+                selection = selection.olderThan(SelectionParameters.age(olderThan));
             }
             if (reason != null) {
                 selection = selection.reason(reason);
             }
+            return selection;
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandFailure(ExitCodes.USAGE, e.getMessage());
-        }
-        return selection;
-    }
-
-    private static QueueId queueId(String text) {
-        try {
-            return QueueId.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new CommandFailure(ExitCodes.USAGE, "not a queue id: " + text);
-        }
-    }
-
-    private static RecipientState state(String text) {
-        try {
-            return RecipientState.valueOf(text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandFailure(ExitCodes.USAGE, "not a state: " + text + " (queued, deferred, held, delivered, bounced)");
-        }
-    }
-
-    /** Durations as the configuration writes them (30m, 2h, 3d), read by the same library. */
-    private static Duration duration(String text) {
-        try {
-            return ConfigFactory.parseString("age = " + text).getDuration("age");
-        } catch (ConfigException e) {
-            throw new CommandFailure(ExitCodes.USAGE, "not a duration: " + text + " (e.g. 30m, 2h, 3d)");
         }
     }
 }

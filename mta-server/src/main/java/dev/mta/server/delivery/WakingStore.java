@@ -23,8 +23,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The store as the SMTP listeners see it: every committed message wakes the delivery manager,
- * so new mail leaves at once instead of at the next queue scan.
+ * The store as the SMTP listeners and the admin API see it: every committed message, and every
+ * operator action that makes mail due (flush, release, requeue), wakes the delivery manager, so
+ * the mail leaves at once instead of at the next queue scan.
  */
 public final class WakingStore implements MessageStore {
     private final MessageStore store;
@@ -104,7 +105,9 @@ public final class WakingStore implements MessageStore {
 
     @Override
     public int flush(Optional<QueueId> message, Instant now) throws StoreException {
-        return store.flush(message, now);
+        int due = store.flush(message, now);
+        wake.run(); // flushed mail is due now
+        return due;
     }
 
     @Override
