@@ -9,7 +9,9 @@ import dev.mta.security.tls.PemKeyMaterial;
 import dev.mta.security.tls.ServerTlsContext;
 import dev.mta.security.users.UsersFile;
 import dev.mta.security.users.UsersFileException;
+import dev.mta.server.admin.AdminRoute;
 import dev.mta.server.admin.AdminServer;
+import dev.mta.server.admin.ReloadResource;
 import dev.mta.server.admin.BearerToken;
 import dev.mta.server.admin.ReadinessCheck;
 import dev.mta.server.admin.QueueMetrics;
@@ -101,6 +103,13 @@ public final class Relay implements AutoCloseable {
         Clock clock;
         ConfigLoader.Loaded loaded;
         RelayConfig config;
+        // The relay, once made: the admin listener (started before it) reloads through it.
+        volatile Optional<Relay> self = Optional.empty();
+    }
+
+    @SafeVarargs
+    private static List<AdminRoute> routes(List<AdminRoute>... groups) {
+        return java.util.Arrays.stream(groups).flatMap(List::stream).toList();
     }
 
     /**
@@ -172,9 +181,12 @@ public final class Relay implements AutoCloseable {
                 admin = Optional.of(AdminServer.start(config.admin(), parts.metrics, List.of(
                         new ReadinessCheck("queue-store", () -> state.storeOpen && store.isOpen()),
                         new ReadinessCheck("smtp-listeners", () -> !state.stopping && server.allBound())),
-                        QueueResource.routes(listenerStore, clock)));
+                        routes(QueueResource.routes(listenerStore, clock),
+                                ReloadResource.routes(() -> parts.self.orElseThrow().reload()))));
             }
-            return new Relay(parts, admin);
+            Relay relay = new Relay(parts, admin);
+            parts.self = Optional.of(relay);
+            return relay;
         } catch (Exception | Error e) {
             closeAll(parts);
             throw e;

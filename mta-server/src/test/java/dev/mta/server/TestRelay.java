@@ -144,6 +144,16 @@ public final class TestRelay implements AutoCloseable {
         }
     }
 
+    /** Sets one more -o option for the next reload, as an edit of the file would, without reloading. */
+    public void option(String key, String value) {
+        builder.option(key, value);
+    }
+
+    /** The -o options the relay reads its configuration with now. */
+    public List<String> overrides() {
+        return builder.overrides();
+    }
+
     public Relay relay() {
         return relay;
     }

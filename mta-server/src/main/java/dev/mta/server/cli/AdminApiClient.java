@@ -141,6 +141,8 @@ final class AdminApiClient implements AutoCloseable {
                     + (token.isPresent() ? "the token in admin.token-file is not the relay's" : "it wants a token; set admin.token-file"));
             case 400 -> new CommandFailure(ExitCodes.USAGE, said);
             case 404 -> new CommandFailure(ExitCodes.DATA_ERROR, said);
+            // A reload the relay refused: the new configuration is at fault.
+            case 422 -> new CommandFailure(ExitCodes.CONFIG, "refused, the running configuration stays: " + said);
             default -> new CommandFailure(ExitCodes.UNAVAILABLE, "the admin API at " + base + " answered " + status + ": " + said);
         };
     }

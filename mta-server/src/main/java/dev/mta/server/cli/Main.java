@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Outbound mail relay: accepts mail over SMTP, queues it durably, delivers it.",
         subcommands = {
             ServeCommand.class,
+            ReloadCommand.class,
             CheckConfigCommand.class,
             QueueCommand.class,
             PolicyCommand.class,
