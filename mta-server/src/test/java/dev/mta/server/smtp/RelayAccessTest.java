@@ -86,6 +86,42 @@ class RelayAccessTest {
         assertThat(relay.queued()).hasSize(queuedBefore);
     }
 
+    /** More of the classic open-relay probes (percent hack chains, bang paths, literals, look-alikes). */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<Postmaster>",
+        "<postmaster>",
+        "<user@localhost>",
+        "<user@localhost.localdomain>",
+        "<user%victim.example%relay.test@relay.test>",
+        "<victim.example!other.example!user@relay.test>",
+        "<user@victim.example@relay.test>",
+        "<\"victim@example.net\">",
+        "<victim@[192.0.2.1]>",
+        "<victim@[IPv6:2001:db8::1]>",
+        "<user@[relay.test]>",
+        "<@[127.0.0.1]:victim@example.net>",
+        "<victim@exаmple.net>",
+        "<victim@example.net> NOTIFY=NEVER",
+        "<victim@example.net> ORCPT=rfc822;postmaster@relay.test",
+        "<victim@EXAMPLE.NET>",
+        "< victim@example.net>",
+        "<victim@example.net >",
+        "<victim@example.net\t>",
+    })
+    void furtherRelayProbesAreRefusedAndNothingIsQueued(String recipient) throws Exception {
+        int queuedBefore = relay.queued().size();
+        try (SmtpTestClient client = relay.connect("relay")) {
+            client.readReply();
+            client.ehlo("outsider.test");
+            client.command("MAIL FROM:<spammer@example.org>");
+            SmtpReply reply = client.command("RCPT TO:" + recipient);
+            assertThat(reply.code()).as(reply.raw()).isIn(501, 550, 553, 554, 555);
+            assertThat(client.command("DATA").code()).isIn(503, 554);
+        }
+        assertThat(relay.queued()).hasSize(queuedBefore);
+    }
+
     @Test
     void authenticatedUserMayRelay() throws Exception {
         try (SmtpTestClient client = relay.connect("submission")) {
