@@ -261,6 +261,11 @@ public final class Relay implements AutoCloseable {
         return delivery;
     }
 
+    /** SMTP sessions open on all listeners now. */
+    public int openSessions() {
+        return server.openSessions();
+    }
+
     /** The relay's meter registry, served at the admin listener's /metrics. */
     public RelayMetrics metrics() {
         return metrics;

@@ -164,7 +164,25 @@ final class ConfigReader {
                 idle,
                 session,
                 choice("smtp.bare-line-endings", SmtpConfig.BareLineEndings.class),
-                choice("smtp.eight-bit-without-8bitmime", SmtpConfig.EightBitPolicy.class));
+                choice("smtp.eight-bit-without-8bitmime", SmtpConfig.EightBitPolicy.class),
+                sessionLimits());
+    }
+
+    private SmtpConfig.SessionLimits sessionLimits() {
+        int total = atLeastOne("smtp.max-connections");
+        int perClient = atLeastOne("smtp.max-connections-per-client");
+        if (perClient > total) {
+            throw error("smtp.max-connections-per-client", "is larger than smtp.max-connections");
+        }
+        return new SmtpConfig.SessionLimits(total, perClient, atLeastOne("smtp.max-errors"));
+    }
+
+    private int atLeastOne(String path) {
+        int value = integer(path);
+        if (value < 1) {
+            throw error(path, "must be at least 1");
+        }
+        return value;
     }
 
     private QueueConfig queue() {

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param privateKey      PEM private key for {@code certificate}
  * @param relayNetworks   clients here relay without AUTH
  * @param usersFile       AUTH users (name:hash lines); empty: AUTH is not offered
+ * @param limits          how many sessions, and how many errors in one
  */
 public record SmtpConfig(
         List<ListenerConfig> listeners,
@@ -25,11 +26,21 @@ public record SmtpConfig(
         Duration idleTimeout,
         Duration sessionTimeout,
         BareLineEndings bareLineEndings,
-        EightBitPolicy eightBitWithout8BitMime) {
+        EightBitPolicy eightBitWithout8BitMime,
+        SessionLimits limits) {
 
     public SmtpConfig {
         listeners = List.copyOf(listeners);
         relayNetworks = List.copyOf(relayNetworks);
+    }
+
+    /**
+     * @param maxConnections          sessions open at once on each listener; more get 421 4.7.0
+     * @param maxConnectionsPerClient sessions open at once from one IP address on each listener
+     * @param maxErrors               error replies in one session before it is ended with 421
+     *                                (Postfix's smtpd_hard_error_limit)
+     */
+    public record SessionLimits(int maxConnections, int maxConnectionsPerClient, int maxErrors) {
     }
 
     /** What to do with a line in DATA that ends in a bare LF or contains a bare CR. */

@@ -32,6 +32,9 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
     private final ListenerContext context;
     private final ChannelGroup open = new DefaultChannelGroup("smtp-sessions", GlobalEventExecutor.INSTANCE);
+    // Sessions open per client address; an entry goes when its last session ends.
+    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> perClient =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     ConnectionGate(ListenerContext context) {
         this.context = context;
@@ -48,6 +51,14 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
                     .addListener(ChannelFutureListener.CLOSE);
             return; // no greeting: James never sees this connection
         }
+        java.util.Optional<String> overLimit = admit(ctx.channel());
+        if (overLimit.isPresent()) {
+            context.metrics().connection(true);
+            LOG.info("connect refused from={} listener={}: {}", client, context.listener().name(), overLimit.get());
+            ctx.writeAndFlush(Unpooled.copiedBuffer("421 4.7.0 " + context.hostname() + " Error: " + overLimit.get() + "\r\n",
+                    StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         ctx.channel().attr(OPENED).set(System.nanoTime());
         open.add(ctx.channel());
         context.metrics().connection(false);
@@ -55,10 +66,36 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         super.channelActive(ctx);
     }
 
+    /**
+     * Counts the session in, or says which limit it would break (smtp.max-connections,
+     * smtp.max-connections-per-client). Runs on the connection's event loop; the counts are
+     * shared by all of them.
+     */
+    private java.util.Optional<String> admit(Channel channel) {
+        dev.mta.server.config.SmtpConfig.SessionLimits limits = context.smtp().limits();
+        if (open.size() >= limits.maxConnections()) {
+            return java.util.Optional.of("too many connections");
+        }
+        java.net.InetAddress address = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+        boolean[] admitted = {false};
+        perClient.compute(address, (key, count) -> {
+            int current = count == null ? 0 : count;
+            if (current >= limits.maxConnectionsPerClient()) {
+                return count;
+            }
+            admitted[0] = true;
+            return current + 1;
+        });
+        return admitted[0] ? java.util.Optional.empty()
+                : java.util.Optional.of("too many connections from " + address.getHostAddress());
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         Long opened = ctx.channel().attr(OPENED).get();
         if (opened != null) {
+            java.net.InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+            perClient.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
             SslHandler tls = ctx.pipeline().get(SslHandler.class);
             String protocol = tls != null && tls.handshakeFuture().isSuccess() ? tls.engine().getSession().getProtocol() : "none";
             LOG.info("disconnect from={} listener={} duration={}ms tls={}", client(ctx.channel()), context.listener().name(),

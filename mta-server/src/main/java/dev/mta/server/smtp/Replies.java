@@ -15,6 +15,13 @@ final class Replies {
         return new SMTPResponse(String.valueOf(code), enhanced + " " + text);
     }
 
+    /** 421 and the end of the session: the client has had smtp.max-errors error replies. */
+    static Response tooManyErrors(String hostname) {
+        SMTPResponse response = reply(421, "4.7.0", hostname + " Error: too many errors");
+        response.setEndSession(true);
+        return response.immutable();
+    }
+
     /** 421 and the end of the session: the relay is stopping (RFC 5321 3.8). */
     static Response shuttingDown(String hostname) {
         SMTPResponse response = reply(421, "4.3.2", hostname + " Service shutting down, try again later");

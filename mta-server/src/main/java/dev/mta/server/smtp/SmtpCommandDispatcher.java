@@ -31,11 +31,28 @@ final class SmtpCommandDispatcher extends CommandDispatcher<SMTPSession> {
         this.context = context;
     }
 
+    private static final AttachmentKey<Integer> ERRORS = AttachmentKey.of("mta.errors", Integer.class);
+
     @Override
     public Response onLine(SMTPSession session, byte[] line) {
         Response response = answer(session, line);
         context.metrics().replied(verb(line), response);
+        if (isError(response)) {
+            int errors = session.getAttachment(ERRORS, State.Connection).orElse(0) + 1;
+            session.setAttachment(ERRORS, errors, State.Connection);
+            if (errors >= context.smtp().limits().maxErrors() && !response.isEndSession()) {
+                // Postfix's smtpd_hard_error_limit: a client that keeps failing is probing or broken.
+                LOG.info("too many errors from {}: {} in this session, disconnected",
+                        session.getRemoteAddress().getAddress().getHostAddress(), errors);
+                return Replies.tooManyErrors(context.hostname());
+            }
+        }
         return response;
+    }
+
+    private static boolean isError(Response response) {
+        return response != null && response.getRetCode() != null && !response.getRetCode().isEmpty()
+                && (response.getRetCode().charAt(0) == '4' || response.getRetCode().charAt(0) == '5');
     }
 
     private static String verb(byte[] line) {

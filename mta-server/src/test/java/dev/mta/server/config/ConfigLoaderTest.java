@@ -67,6 +67,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sessionLimitsMustBeSensible() throws IOException {
+        Path perClient = write("smtp.max-connections = 10\nsmtp.max-connections-per-client = 11\n");
+        assertThatThrownBy(() -> ConfigLoader.load(perClient, List.of()))
+                .hasMessageContaining(perClient + ":2: smtp.max-connections-per-client: is larger than smtp.max-connections");
+        Path errors = write("smtp.max-errors = 0\n");
+        assertThatThrownBy(() -> ConfigLoader.load(errors, List.of()))
+                .hasMessageContaining(errors + ":1: smtp.max-errors: must be at least 1");
+    }
+
+    @Test
     void malformedSizeNamesKeyAndLine() throws IOException {
         Path file = write("\n\nsmtp.max-message-size = huge\n");
         assertThatThrownBy(() -> ConfigLoader.load(file, List.of()))

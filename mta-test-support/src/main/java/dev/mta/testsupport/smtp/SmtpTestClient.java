@@ -54,8 +54,19 @@ public final class SmtpTestClient implements AutoCloseable {
 
     /** Connects in clear text with a connect and read timeout. */
     public static SmtpTestClient connect(String host, int port, Duration timeout) throws IOException {
+        return connectFrom(null, host, port, timeout);
+    }
+
+    /**
+     * Connects from a given local address (127.0.0.2 ...), so one test can be several clients;
+     * null: any.
+     */
+    public static SmtpTestClient connectFrom(String localAddress, String host, int port, Duration timeout) throws IOException {
         Socket socket = new Socket();
         try {
+            if (localAddress != null) {
+                socket.bind(new InetSocketAddress(localAddress, 0));
+            }
             socket.connect(new InetSocketAddress(host, port), Math.toIntExact(timeout.toMillis()));
             socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
             socket.setTcpNoDelay(true);
