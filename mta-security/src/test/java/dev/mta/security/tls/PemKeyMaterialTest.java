@@ -45,6 +45,20 @@ class PemKeyMaterialTest {
     }
 
     @Test
+    void aKeyEveryUserCanReadIsRefusedAndAGroupReadableOneIsNot() throws Exception {
+        PemFiles files = LEAF.writePem(directory);
+        Files.setPosixFilePermissions(files.privateKey(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(PemKeyMaterial.load(files.certificateChain(), files.privateKey()).leaf()).isEqualTo(LEAF.certificate());
+
+        Files.setPosixFilePermissions(files.privateKey(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> PemKeyMaterial.load(files.certificateChain(), files.privateKey()))
+                .isInstanceOf(KeyMaterialException.class)
+                .hasMessageContaining(files.privateKey().toString())
+                .hasMessageContaining("readable by every user (rw-r--r--)")
+                .hasMessageContaining("chmod 600");
+    }
+
+    @Test
     void loadsAPkcs1RsaKey() throws Exception {
         CertifiedKey rsaLeaf = RSA.leaf(RSA.ca("RSA CA"), "mx.example.com");
         Path chain = write("chain.pem", rsaLeaf.certificateChainPem());
@@ -250,9 +264,12 @@ class PemKeyMaterialTest {
                 .hasMessageContaining("certificate 2 (CN=Test Root CA) did not issue certificate 1");
     }
 
+    /** Written readable by the owner only, as a key must be. */
     private Path write(String name, String content) {
         try {
-            return Files.writeString(directory.resolve(name), content);
+            Path file = Files.writeString(directory.resolve(name), content);
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

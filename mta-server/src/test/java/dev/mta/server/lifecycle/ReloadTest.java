@@ -85,7 +85,8 @@ class ReloadTest {
             Path staging = Files.createDirectories(dir.resolve("renewed"));
             var pem = renewed.writePem(staging);
             Files.copy(pem.certificateChain(), certificate, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(pem.privateKey(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(pem.privateKey(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
             relay.relay().reload();
 
             BigInteger after = servedSerial(relay, TestTlsContexts.clientTrustingEverything());

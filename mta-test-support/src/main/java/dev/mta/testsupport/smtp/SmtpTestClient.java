@@ -225,6 +225,11 @@ public final class SmtpTestClient implements AutoCloseable {
         return sendData(message);
     }
 
+    /** The TLS socket once STARTTLS or implicit TLS has completed, for tests that act on TLS itself (renegotiation). */
+    public Optional<SSLSocket> sslSocket() {
+        return socket instanceof SSLSocket ssl ? Optional.of(ssl) : Optional.empty();
+    }
+
     /** The TLS session once STARTTLS or implicit TLS has completed. */
     public Optional<SSLSession> tlsSession() {
         return socket instanceof SSLSocket ssl ? Optional.of(ssl.getSession()) : Optional.empty();
