@@ -9,12 +9,15 @@ import dev.mta.security.tls.PemKeyMaterial;
 import dev.mta.security.tls.ServerTlsContext;
 import dev.mta.security.users.UsersFile;
 import dev.mta.security.users.UsersFileException;
+import dev.mta.server.admin.AdminRoute;
 import dev.mta.server.admin.AdminServer;
 import dev.mta.server.admin.BearerToken;
+import dev.mta.server.admin.DeliveryHistory;
 import dev.mta.server.admin.ReadinessCheck;
 import dev.mta.server.admin.QueueMetrics;
 import dev.mta.server.admin.QueueResource;
 import dev.mta.server.admin.RelayMetrics;
+import dev.mta.server.admin.StatusResource;
 import dev.mta.server.config.RelayConfig;
 import dev.mta.server.delivery.OutboundDelivery;
 import dev.mta.server.delivery.WakingStore;
@@ -29,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -83,6 +87,8 @@ public final class Relay implements AutoCloseable {
         RelayState state = new RelayState();
         state.storeOpen = true;
         QueueMetrics.bind(store, metrics.registry(), clock);
+        // What delivery did lately, for the admin listener's status page.
+        DeliveryHistory history = new DeliveryHistory(clock);
         try {
             Optional<ServerTls> tls = Optional.of(loadTls(config, clock));
             Optional<Authenticator> authenticator = loadUsers(config);
@@ -103,7 +109,8 @@ public final class Relay implements AutoCloseable {
             Optional<OutboundDelivery> delivery = Optional.empty();
             if (config.delivery().enabled()) {
                 try {
-                    delivery = Optional.of(OutboundDelivery.create(config, store, clock, server.addresses(), metrics.registry()));
+                    delivery = Optional.of(OutboundDelivery.create(config, store, clock, server.addresses(), metrics.registry(),
+                            history));
                 } catch (RuntimeException e) {
                     server.close();
                     throw e;
@@ -120,10 +127,12 @@ public final class Relay implements AutoCloseable {
             if (config.admin().enabled()) {
                 try {
                     // The queue API acts on the waking store, so a release or flush is delivered at once.
+                    List<AdminRoute> routes = new ArrayList<>(QueueResource.routes(listenerStore, clock));
+                    routes.addAll(StatusResource.routes(listenerStore, history, clock, config.hostname()));
                     admin = Optional.of(AdminServer.start(config.admin(), metrics, List.of(
                             new ReadinessCheck("queue-store", () -> state.storeOpen),
                             new ReadinessCheck("smtp-listeners", () -> state.listenersBound)),
-                            QueueResource.routes(listenerStore, clock)));
+                            routes, clock));
                 } catch (IOException | RuntimeException e) {
                     pickup.close();
                     server.close();
