@@ -2,6 +2,7 @@
 #   strace   SyncSyscallTest watches the queue's fsync calls
 #   systemd  mta-dist's SystemdUnitIT checks the packaged unit with systemd-analyze
 #   dpkg     mta-dist opens the .deb with dpkg-deb and unpacks it with dpkg (always there on Debian)
+#   chromium StatusPageTest loads the admin listener's status page in headless Chromium
 #   gcc, libc6-dev  mta-dist compiles the set-group-ID mail drop helper (packaging/postdrop) for
 #            the .deb, and its tests compile it again against a scratch mail drop
 # Needs root (or sudo) and apt-get; without them it says what to install and the run fails.
@@ -9,7 +10,7 @@
 mta_missing_packages() {
   local missing=() pkg tool
   for pair in strace:/usr/bin/strace systemd:/usr/bin/systemd-analyze dpkg:/usr/bin/dpkg-deb gcc:/usr/bin/cc \
-      libc6-dev:/usr/include/stdio.h; do
+      libc6-dev:/usr/include/stdio.h chromium:/usr/bin/chromium; do
     pkg=${pair%%:*}; tool=${pair#*:}
     [ -e "$tool" ] || missing+=("$pkg")
   done

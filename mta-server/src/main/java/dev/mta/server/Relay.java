@@ -13,12 +13,14 @@ import dev.mta.server.admin.AdminRoute;
 import dev.mta.server.admin.AdminServer;
 import dev.mta.server.admin.ReloadResource;
 import dev.mta.server.admin.BearerToken;
+import dev.mta.server.admin.DeliveryHistory;
 import dev.mta.server.admin.ReadinessCheck;
 import dev.mta.server.admin.QueueMetrics;
 import dev.mta.server.admin.QueueResource;
 import dev.mta.server.admin.RelayMetrics;
 import dev.mta.server.config.ConfigChanges;
 import dev.mta.server.config.ConfigLoader;
+import dev.mta.server.admin.StatusResource;
 import dev.mta.server.config.RelayConfig;
 import dev.mta.server.delivery.OutboundDelivery;
 import dev.mta.server.delivery.WakingStore;
@@ -139,6 +141,8 @@ public final class Relay implements AutoCloseable {
         // Netty's pooled buffers, which every SMTP session reads and writes through.
         new io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics(
                 io.netty.buffer.PooledByteBufAllocator.DEFAULT).bindTo(parts.metrics.registry());
+        // What delivery did lately, for the admin listener's status page.
+        DeliveryHistory history = new DeliveryHistory(clock);
         try {
             parts.store = openStore(config, clock);
             parts.state.storeOpen = true;
@@ -163,7 +167,7 @@ public final class Relay implements AutoCloseable {
                     clock, parts.metrics.registry());
             if (config.delivery().enabled()) {
                 parts.delivery = Optional.of(OutboundDelivery.create(config, parts.store, clock, parts.server.addresses(),
-                        parts.metrics.registry()));
+                        parts.metrics.registry(), history));
                 parts.delivery.get().start();
                 wakeTarget.set(parts.delivery.get());
             } else {
@@ -182,7 +186,9 @@ public final class Relay implements AutoCloseable {
                         new ReadinessCheck("queue-store", () -> state.storeOpen && store.isOpen()),
                         new ReadinessCheck("smtp-listeners", () -> !state.stopping && server.allBound())),
                         routes(QueueResource.routes(listenerStore, clock),
-                                ReloadResource.routes(() -> parts.self.orElseThrow().reload()))));
+                                StatusResource.routes(listenerStore, history, clock, config.hostname()),
+                                ReloadResource.routes(() -> parts.self.orElseThrow().reload())),
+                        clock));
             }
             Relay relay = new Relay(parts, admin);
             parts.self = Optional.of(relay);

@@ -100,8 +100,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void reply(ChannelHandlerContext ctx, CompletableFuture<AdminResponse> answer, boolean keepAlive) {
+        // Each answer is written by the event loop, after the one before it has been written: a
+        // write from another thread would be queued behind the loop's own, and could overtake.
         previous = previous.thenCombine(answer, (done, response) -> response)
-                .thenAccept(response -> send(ctx, response, keepAlive))
+                .thenAcceptAsync(response -> send(ctx, response, keepAlive), ctx.executor())
                 .exceptionally(failure -> {
                     LOG.debug("admin answer on {} failed: {}", ctx.channel().remoteAddress(), failure.toString());
                     ctx.close();

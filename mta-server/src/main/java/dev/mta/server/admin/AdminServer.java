@@ -16,6 +16,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,20 +55,21 @@ public final class AdminServer implements AutoCloseable {
     /** Starts the listener the configuration describes, loading its token file if it names one. */
     public static AdminServer start(AdminConfig config, RelayMetrics metrics, List<ReadinessCheck> readiness)
             throws IOException {
-        return start(config, metrics, readiness, List.of());
+        return start(config, metrics, readiness, List.of(), Clock.systemUTC());
     }
 
     /**
      * The same, with more routes beside health and metrics.
      *
      * @param routes the relay's further resources, such as the queue API
+     * @param clock  for the lifetime of browser sessions
      */
     public static AdminServer start(AdminConfig config, RelayMetrics metrics, List<ReadinessCheck> readiness,
-            List<AdminRoute> routes) throws IOException {
+            List<AdminRoute> routes, Clock clock) throws IOException {
         Optional<BearerToken> token = config.tokenFile().isPresent()
                 ? Optional.of(BearerToken.load(config.tokenFile().get()))
                 : Optional.empty();
-        return start(config.socketAddress(), token, metrics, readiness, routes, IDLE_TIMEOUT);
+        return start(config.socketAddress(), token, metrics, readiness, routes, IDLE_TIMEOUT, clock);
     }
 
     /**
@@ -87,10 +89,22 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(InetSocketAddress bindAddress, Optional<BearerToken> token, RelayMetrics metrics,
             List<ReadinessCheck> readiness, List<AdminRoute> routes, Duration idleTimeout) throws IOException {
+        return start(bindAddress, token, metrics, readiness, routes, idleTimeout, Clock.systemUTC());
+    }
+
+    /**
+     * Binds and serves health, metrics and {@code routes} until closed; with a token, also the
+     * login form that gives a browser a session for the status page.
+     *
+     * @throws BindException when the address cannot be bound (in use, not local)
+     */
+    public static AdminServer start(InetSocketAddress bindAddress, Optional<BearerToken> token, RelayMetrics metrics,
+            List<ReadinessCheck> readiness, List<AdminRoute> routes, Duration idleTimeout, Clock clock) throws IOException {
+        AdminAccess access = new AdminAccess(token, new AdminSessions(clock));
         List<AdminRoute> all = new ArrayList<>(HealthRoutes.of(metrics, readiness));
+        all.addAll(access.routes());
         all.addAll(routes);
         AdminRoutes table = new AdminRoutes(all);
-        AdminAccess access = new AdminAccess(token);
         ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mta-admin-", 0).factory());
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("mta-admin", true));
         ServerBootstrap bootstrap = new ServerBootstrap()

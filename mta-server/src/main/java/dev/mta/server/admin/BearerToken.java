@@ -50,8 +50,12 @@ public final class BearerToken {
             return false;
         }
         // RFC 9110 11.1: the scheme is case-insensitive.
-        String presented = headerValue.substring(SCHEME.length()).strip();
-        return MessageDigest.isEqual(digest, sha256(presented));
+        return accepts(headerValue.substring(SCHEME.length()));
+    }
+
+    /** Whether {@code presented} is the token itself (as a login form sends it). */
+    public boolean accepts(String presented) {
+        return presented != null && MessageDigest.isEqual(digest, sha256(presented.strip()));
     }
 
     private static byte[] sha256(String text) {

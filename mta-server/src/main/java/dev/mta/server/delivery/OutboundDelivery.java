@@ -7,6 +7,7 @@ import dev.mta.delivery.route.AddressResolver;
 import dev.mta.delivery.route.Router;
 import dev.mta.delivery.route.SelfIdentity;
 import dev.mta.delivery.scheduler.DeliveryLimits;
+import dev.mta.delivery.scheduler.DeliveryObserver;
 import dev.mta.delivery.scheduler.DeliveryService;
 import dev.mta.delivery.smtpclient.SmtpClient;
 import dev.mta.delivery.smtpclient.SmtpClientSettings;
@@ -72,6 +73,15 @@ public final class OutboundDelivery implements AutoCloseable {
     /** @param meters where the delivery meters go (see {@link DeliveryMetrics}) */
     public static OutboundDelivery create(RelayConfig config, MessageStore store, Clock clock, List<InetSocketAddress> listening,
             io.micrometer.core.instrument.MeterRegistry meters) {
+        return create(config, store, clock, listening, meters, DeliveryObserver.NONE);
+    }
+
+    /**
+     * @param meters   where the delivery meters go (see {@link DeliveryMetrics})
+     * @param observer told of every settled attempt too, after the meters (the status page's history)
+     */
+    public static OutboundDelivery create(RelayConfig config, MessageStore store, Clock clock, List<InetSocketAddress> listening,
+            io.micrometer.core.instrument.MeterRegistry meters, DeliveryObserver observer) {
         DeliveryMetrics metrics = new DeliveryMetrics(meters);
         DeliveryConfig delivery = config.delivery();
         StoredStsPolicies stsCache = new StoredStsPolicies(store.records());
@@ -87,7 +97,8 @@ public final class OutboundDelivery implements AutoCloseable {
         TlsReporting tlsReports = TlsReporting.create(config, store, hops.txt(), clock, Optional.of(metrics::session));
         MessageDelivery messageDelivery = hops.messageDelivery(client, tlsReports.reporter());
         DeliveryService service = new DeliveryService(store, messageDelivery,
-                notifier, retry, limits, clock, config.hostname() + "/" + ProcessHandle.current().pid(), metrics);
+                notifier, retry, limits, clock, config.hostname() + "/" + ProcessHandle.current().pid(),
+                new BothObservers(metrics, observer));
         metrics.bind(() -> service, client::connectionCounts, stsCache::count);
         return new OutboundDelivery(client, service, hops, tlsReports, clock);
     }
