@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 final class RelayProcess implements AutoCloseable {
     static final String HOSTNAME = "relay.test";
     private static final Path SHIPPED_CONFIG = Path.of("../conf/mta.conf").toAbsolutePath().normalize();
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60); // generous: CI machines are shared
 
     private final Process process;
     private final int port;
