@@ -5,6 +5,7 @@ import dev.mta.server.config.ListenerConfig;
 import dev.mta.server.config.QueueConfig;
 import dev.mta.server.config.SmtpConfig;
 import dev.mta.server.config.RelayConfig;
+import dev.mta.server.smtp.AuthThrottle;
 import dev.mta.server.smtp.Authenticator;
 import dev.mta.server.smtp.ListenerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,10 +36,12 @@ public final class RelayServer implements AutoCloseable {
             Optional<Authenticator> authenticator, Clock clock, MeterRegistry meters) throws Exception {
         List<SmtpListener> started = new ArrayList<>();
         ListenerSettings settings = new ListenerSettings(config.smtp(), config.queue(), authenticator);
+        // One count of AUTH failures for all listeners: a guesser gains nothing by changing port.
+        AuthThrottle authThrottle = new AuthThrottle(clock);
         try {
             for (ListenerConfig listener : config.smtp().listeners()) {
                 started.add(SmtpListener.start(config.hostname(), listener, settings, config.dataDirectory(), store, tls,
-                        clock, meters));
+                        clock, meters, authThrottle));
             }
         } catch (Exception e) {
             started.forEach(SmtpListener::stop);

@@ -174,7 +174,8 @@ final class ConfigReader {
         if (perClient > total) {
             throw error("smtp.max-connections-per-client", "is larger than smtp.max-connections");
         }
-        return new SmtpConfig.SessionLimits(total, perClient, atLeastOne("smtp.max-errors"));
+        return new SmtpConfig.SessionLimits(total, perClient, atLeastOne("smtp.max-errors"),
+                atLeastOne("smtp.max-auth-failures"));
     }
 
     private int atLeastOne(String path) {

@@ -39,8 +39,10 @@ public record SmtpConfig(
      * @param maxConnectionsPerClient sessions open at once from one IP address on each listener
      * @param maxErrors               error replies in one session before it is ended with 421
      *                                (Postfix's smtpd_hard_error_limit)
+     * @param maxAuthFailures         failed AUTH attempts from one address within 15 minutes
+     *                                before it may not try again
      */
-    public record SessionLimits(int maxConnections, int maxConnectionsPerClient, int maxErrors) {
+    public record SessionLimits(int maxConnections, int maxConnectionsPerClient, int maxErrors, int maxAuthFailures) {
     }
 
     /** What to do with a line in DATA that ends in a bare LF or contains a bare CR. */

@@ -68,6 +68,12 @@ final class AuthCommand implements CommandHandler<SMTPSession>, EhloExtension {
         if (session.getUsername() != null) {
             return ALREADY;
         }
+        java.net.InetAddress client = session.getRemoteAddress().getAddress();
+        if (context.authThrottle().refused(client, context.smtp().limits().maxAuthFailures())) {
+            LOG.warn("auth refused client={}: too many failures in the last {} minutes", client.getHostAddress(),
+                    AuthThrottle.WINDOW.toMinutes());
+            return Replies.tooManyAuthFailures(context.hostname());
+        }
         if (session.getAttachment(SessionKeys.MAIL, State.Transaction).isPresent()) {
             return IN_TRANSACTION;
         }
@@ -153,6 +159,7 @@ final class AuthCommand implements CommandHandler<SMTPSession>, EhloExtension {
             return failed(session, user, password);
         }
         Arrays.fill(password, '\0');
+        context.authThrottle().succeeded(session.getRemoteAddress().getAddress());
         session.setUsername(Username.of(user));
         LOG.info("auth ok user={} client={}", user, session.getRemoteAddress().getAddress().getHostAddress());
         return SUCCEEDED;
@@ -160,7 +167,11 @@ final class AuthCommand implements CommandHandler<SMTPSession>, EhloExtension {
 
     private Response failed(SMTPSession session, String user, char[] password) {
         Arrays.fill(password, '\0');
-        LOG.warn("auth failed user={} client={}", printable(user), session.getRemoteAddress().getAddress().getHostAddress());
+        java.time.Duration pause = context.authThrottle().failed(session.getRemoteAddress().getAddress());
+        LOG.warn("auth failed user={} client={}; next command read in {}s", printable(user),
+                session.getRemoteAddress().getAddress().getHostAddress(), pause.toSeconds());
+        // The reply goes out now; the client's next command waits (no thread waits with it).
+        context.pauseReading(session.getRemoteAddress(), pause);
         return FAILED;
     }
 

@@ -118,6 +118,18 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Stops reading from the session of {@code client} (address and port) for {@code pause}. */
+    void pauseReading(java.net.SocketAddress client, Duration pause) {
+        for (Channel channel : open) {
+            if (client.equals(channel.remoteAddress())) {
+                channel.config().setAutoRead(false);
+                channel.eventLoop().schedule(() -> {
+                    channel.config().setAutoRead(true);
+                }, pause.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
     int openSessions() {
         return open.size();
     }

@@ -21,11 +21,14 @@ final class ListenerContext {
     private final MessageStore store;
     private final Clock clock;
     private final ListenerMetrics metrics;
+    private final AuthThrottle authThrottle;
     private volatile ListenerSettings settings;
     private volatile boolean draining;
+    private volatile ConnectionGate gate;
 
     ListenerContext(String hostname, ListenerConfig listener, ListenerSettings settings, Path dataDirectory,
-            MessageStore store, Clock clock, ListenerMetrics metrics) {
+            MessageStore store, Clock clock, ListenerMetrics metrics, AuthThrottle authThrottle) {
+        this.authThrottle = authThrottle;
         this.hostname = hostname;
         this.listener = listener;
         this.settings = settings;
@@ -65,6 +68,23 @@ final class ListenerContext {
 
     ListenerMetrics metrics() {
         return metrics;
+    }
+
+    AuthThrottle authThrottle() {
+        return authThrottle;
+    }
+
+    /** Set once when the listener starts: the gate holds the connections. */
+    void gate(ConnectionGate connections) {
+        gate = connections;
+    }
+
+    /** Reads nothing more from this client's connection for {@code pause} (a tarpit that holds no thread). */
+    void pauseReading(java.net.InetSocketAddress client, java.time.Duration pause) {
+        ConnectionGate connections = gate;
+        if (connections != null) {
+            connections.pauseReading(client, pause);
+        }
     }
 
     void replace(ListenerSettings newSettings) {

@@ -15,6 +15,13 @@ final class Replies {
         return new SMTPResponse(String.valueOf(code), enhanced + " " + text);
     }
 
+    /** 421 and the end of the session: the client's address failed AUTH too often lately. */
+    static Response tooManyAuthFailures(String hostname) {
+        SMTPResponse response = reply(421, "4.7.0", hostname + " Error: too many failed authentications, try later");
+        response.setEndSession(true);
+        return response.immutable();
+    }
+
     /** 421 and the end of the session: the client has had smtp.max-errors error replies. */
     static Response tooManyErrors(String hostname) {
         SMTPResponse response = reply(421, "4.7.0", hostname + " Error: too many errors");

@@ -53,13 +53,15 @@ public final class SmtpListener {
     }
 
     public static SmtpListener start(String hostname, ListenerConfig listener, ListenerSettings settings,
-            Path dataDirectory, MessageStore store, Optional<ServerTls> tls, Clock clock, MeterRegistry meters) throws Exception {
+            Path dataDirectory, MessageStore store, Optional<ServerTls> tls, Clock clock, MeterRegistry meters,
+            AuthThrottle authThrottle) throws Exception {
         if (listener.mode() == ListenerMode.SUBMISSIONS && tls.isEmpty()) {
             throw new IllegalStateException("listener " + listener.name() + " needs TLS but no certificate is loaded");
         }
         ListenerContext context = new ListenerContext(hostname, listener, settings, dataDirectory, store, clock,
-                new ListenerMetrics(meters, listener.name()));
+                new ListenerMetrics(meters, listener.name()), authThrottle);
         ConnectionGate gate = new ConnectionGate(context);
+        context.gate(gate);
         SMTPProtocol protocol = new SMTPProtocol(chain(context, tls.isPresent()), new ListenerSmtpConfiguration(context));
         Encryption encryption = tls.map(t -> listener.mode() == ListenerMode.SUBMISSIONS
                         ? Encryption.createTls(t.context(), t.cipherSuites(), t.protocols(), ClientAuth.NONE)
