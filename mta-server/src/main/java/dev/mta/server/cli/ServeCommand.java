@@ -43,18 +43,22 @@ final class ServeCommand implements Callable<Integer> {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> Thread.ofPlatform().name("mta-stop").start(stop));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "mta-shutdown"));
-        // SIGHUP reloads, as for every Unix daemon (systemctl reload). The outcome is logged.
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), received -> Thread.ofPlatform().name("mta-reload").start(() -> {
+        // SIGHUP reloads, as for every Unix daemon (systemctl reload). The outcome is logged. One
+        // that comes while the relay starts is kept and carried out once it is up.
+        AtomicBoolean reloadPending = new AtomicBoolean();
+        Runnable reload = () -> {
+            // Whoever clears the flag reloads: this thread, or start-up once the relay is set.
+            reloadPending.set(true);
             Relay relay = running.get();
-            if (relay == null) {
-                return;
+            if (relay != null && reloadPending.getAndSet(false)) {
+                try {
+                    relay.reload();
+                } catch (dev.mta.server.ReloadRefused e) {
+                    // Relay.reload has logged the reason; the old configuration stays in force.
+                }
             }
-            try {
-                relay.reload();
-            } catch (dev.mta.server.ReloadRefused e) {
-                // Relay.reload has logged the reason; the old configuration stays in force.
-            }
-        }));
+        };
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), received -> Thread.ofPlatform().name("mta-reload").start(reload));
         try {
             running.set(Relay.start(source, Clock.systemUTC()));
         } catch (java.net.BindException e) {
@@ -68,6 +72,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (stopRequested.get()) {
             stop.run(); // the signal came during start-up
+        } else if (reloadPending.get()) {
+            reload.run();
         }
         stopped.await();
         return ExitCodes.OK;
