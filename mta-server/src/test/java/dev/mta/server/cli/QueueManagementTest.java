@@ -11,11 +11,8 @@ import dev.mta.server.TestRelay;
 import dev.mta.testsupport.dns.TestDnsServer;
 import dev.mta.testsupport.smtp.ReplyPoint;
 import dev.mta.testsupport.smtp.SmtpSinkServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,22 +24,10 @@ class QueueManagementTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
     private TestRelay.Builder builder;
 
-    private Run mta(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-c", "../conf/mta.conf"));
-        for (String override : builder.overrides()) {
-            all.add("-o");
-            all.add(override);
-        }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    private CliRun mta(String... args) {
+        return CliRun.mta(builder.overrides(), args);
     }
 
     @Test
@@ -66,21 +51,21 @@ class QueueManagementTest {
                 QueueId dave = submit(relay, "dave@example.net");
                 awaitAll(relay, RecipientState.DEFERRED, 3);
 
-                Run json = mta("queue", "list", "--json", "--domain", "example.org");
+                CliRun json = mta("queue", "list", "--json", "--domain", "example.org");
                 assertThat(json.code()).as(json.err()).isZero();
                 JsonNode listed = new ObjectMapper().readTree(json.out());
                 assertThat(listed).hasSize(2);
                 assertThat(listed.get(0).at("/recipients/0/state").asText()).isEqualTo("deferred");
                 assertThat(listed.get(0).at("/recipients/0/lastReply").asText()).contains("try later");
 
-                Run show = mta("queue", "show", bob.toString());
+                CliRun show = mta("queue", "show", bob.toString());
                 assertThat(show.code()).as(show.err()).isZero();
                 assertThat(show.out()).contains("bob@example.org  state=deferred").contains("header:")
                         .contains("  Subject: managed").doesNotContain("  x");
                 assertThat(mta("queue", "show", bob.toString(), "--body").out()).contains("message:").contains("  Subject: managed")
                         .contains("\n  x\n");
 
-                Run hold = mta("queue", "hold", "--domain", "example.org");
+                CliRun hold = mta("queue", "hold", "--domain", "example.org");
                 assertThat(hold.out()).contains("hold: 2 recipients in 2 messages");
                 assertThat(mta("queue", "list", "--state", "held").out()).contains(bob.toString()).contains(carol.toString())
                         .doesNotContain(dave.toString());
@@ -93,7 +78,7 @@ class QueueManagementTest {
                         .contains("mta_queue_recipients{state=\"deferred\"} 1.0")
                         .contains("mta_queue_recipients_by_age{age=\"0-5m\"} 3.0");
 
-                Run summary = mta("queue", "summary");
+                CliRun summary = mta("queue", "summary");
                 assertThat(summary.code()).as(summary.err()).isZero();
                 assertThat(summary.out()).containsPattern("example\\.org\\s+2\\s+2\\s")
                         .contains("top deferral reasons:").contains("4.3.2 try later").contains("3 messages in the queue");
@@ -101,7 +86,7 @@ class QueueManagementTest {
                 assertThat(mta("queue", "release", bob.toString()).out()).contains("release: 1 recipient in 1 message");
                 assertThat(mta("queue", "requeue", "--domain", "example.net").out()).contains("requeue: 1 recipient in 1 message");
 
-                Run everything = mta("queue", "bounce", "--reason", "no");
+                CliRun everything = mta("queue", "bounce", "--reason", "no");
                 assertThat(everything.code()).isEqualTo(64);
                 assertThat(everything.err()).contains("bounce needs queue ids or a filter");
                 assertThat(mta("queue", "bounce", carol.toString(), "--reason", "left the company").out())
@@ -113,7 +98,7 @@ class QueueManagementTest {
                 }
                 assertThat(relay.queued()).anyMatch(m -> m.sender().isEmpty());
 
-                Run refused = mta("queue", "delete", dave.toString());
+                CliRun refused = mta("queue", "delete", dave.toString());
                 assertThat(refused.code()).isEqualTo(75); // no terminal to ask on: nothing is deleted
                 assertThat(refused.err()).contains("add --yes").contains("nothing deleted");
                 assertThat(mta("queue", "delete", dave.toString(), "--yes").out()).contains("delete: 1 recipient in 1 message");

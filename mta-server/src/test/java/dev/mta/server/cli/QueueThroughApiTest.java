@@ -13,8 +13,6 @@ import dev.mta.server.admin.RelayMetrics;
 import dev.mta.testsupport.dns.TestDnsServer;
 import dev.mta.testsupport.smtp.ReplyPoint;
 import dev.mta.testsupport.smtp.SmtpSinkServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -41,24 +39,12 @@ class QueueThroughApiTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
     private TestRelay.Builder builder;
 
-    private Run mta(List<String> extra, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-c", "../conf/mta.conf"));
+    private CliRun mta(List<String> extra, String... args) {
         List<String> overrides = new ArrayList<>(builder.overrides());
         overrides.addAll(extra);
-        for (String override : overrides) {
-            all.add("-o");
-            all.add(override);
-        }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+        return CliRun.mta(overrides, args);
     }
 
     private TestRelay startWithDeferringMx(TestDnsServer dns, SmtpSinkServer mx) throws Exception {
@@ -90,7 +76,7 @@ class QueueThroughApiTest {
             List<String> api = List.of("admin.port=" + relay.adminAddress().getPort());
             List<String> store = List.of("admin.enabled=false");
 
-            Run hold = mta(api, "queue", "hold", "--domain", "example.org");
+            CliRun hold = mta(api, "queue", "hold", "--domain", "example.org");
             assertThat(hold.code()).as(hold.err()).isZero();
             assertThat(hold.out()).isEqualTo("hold: 2 recipients in 2 messages\n");
             assertThat(access.all()).contains("using the running relay's admin API at http://127.0.0.1:"
@@ -105,8 +91,8 @@ class QueueThroughApiTest {
                     new String[] {"queue", "list", "--reply", "TRY LATER", "--sender", "alice@sender.example"},
                     new String[] {"queue", "show", bob.toString()}, new String[] {"queue", "show", bob.toString(), "--body"},
                     new String[] {"queue", "summary"}, new String[] {"queue", "summary", "--top", "0"})) {
-                Run throughApi = mta(api, command);
-                Run direct = mta(store, command);
+                CliRun throughApi = mta(api, command);
+                CliRun direct = mta(store, command);
                 assertThat(throughApi.code()).as(String.join(" ", command) + ": " + throughApi.err()).isZero();
                 assertThat(withoutAges(throughApi.out())).as(String.join(" ", command)).isEqualTo(withoutAges(direct.out()));
             }
@@ -121,13 +107,13 @@ class QueueThroughApiTest {
 
             // Released through the API, the mail leaves at once: the relay's delivery is woken.
             mx.resetReplies();
-            Run release = mta(api, "queue", "release", bob.toString());
+            CliRun release = mta(api, "queue", "release", bob.toString());
             long released = System.nanoTime();
             assertThat(release.out()).isEqualTo("release: 1 recipient in 1 message\n");
             assertThat(mx.awaitMessages(1, WAIT)).hasSize(1);
             assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(AT_ONCE);
 
-            Run flush = mta(api, "queue", "flush", dave.toString());
+            CliRun flush = mta(api, "queue", "flush", dave.toString());
             long flushed = System.nanoTime();
             assertThat(flush.out()).isEqualTo("1 recipient due now\n");
             assertThat(mx.awaitMessages(2, WAIT)).hasSize(2);
@@ -138,24 +124,24 @@ class QueueThroughApiTest {
             assertThat(mta(api, "queue", "requeue", carol.toString()).out()).isEqualTo("requeue: 1 recipient in 1 message\n");
             mx.reply(ReplyPoint.RCPT, 451, "4.3.2 try later");
             assertThat(mta(api, "queue", "hold", "--state", "queued", "--state", "deferred", "--state", "held").code()).isZero();
-            Run bounce = mta(api, "queue", "bounce", "--recipient", "carol@example.org", "--reason", "left the company");
+            CliRun bounce = mta(api, "queue", "bounce", "--recipient", "carol@example.org", "--reason", "left the company");
             assertThat(bounce.code()).as(bounce.err()).isZero();
             assertThat(actions.all()).contains("queue bounce by operator=" + USER);
 
-            Run everything = mta(api, "queue", "delete", "--yes");
+            CliRun everything = mta(api, "queue", "delete", "--yes");
             assertThat(everything.code()).isEqualTo(64);
             assertThat(everything.err()).contains("delete needs queue ids or a filter");
-            Run refused = mta(api, "queue", "delete", bob.toString());
+            CliRun refused = mta(api, "queue", "delete", bob.toString());
             assertThat(refused.code()).isEqualTo(75);
             assertThat(refused.err()).contains("add --yes").contains("nothing deleted");
             assertThat(mta(api, "queue", "delete", "--yes", "--sender", "nobody@nowhere.example").out())
                     .isEqualTo("delete: 0 recipients in 0 messages\n");
 
-            Run missing = mta(api, "queue", "show", "0123456789AB");
+            CliRun missing = mta(api, "queue", "show", "0123456789AB");
             assertThat(missing.code()).isEqualTo(65);
             assertThat(missing.err()).isEqualTo("mta: no message 0123456789AB in the queue\n");
             assertThat(mta(store, "queue", "show", "0123456789AB").err()).isEqualTo(missing.err());
-            Run flushMissing = mta(api, "queue", "flush", "0123456789AB");
+            CliRun flushMissing = mta(api, "queue", "flush", "0123456789AB");
             assertThat(flushMissing.code()).isEqualTo(65);
             assertThat(flushMissing.err()).isEqualTo(missing.err());
         }
@@ -169,7 +155,7 @@ class QueueThroughApiTest {
                 LogLines actions = LogLines.of("dev.mta.admin", "INFO")) {
             QueueId queued = relay.submit("bob@example.org", "Subject: direct\r\n\r\nx\r\n");
 
-            Run off = mta(List.of("admin.enabled=false"), "queue", "list");
+            CliRun off = mta(List.of("admin.enabled=false"), "queue", "list");
             assertThat(off.code()).as(off.err()).isZero();
             assertThat(off.out()).contains(queued.toString());
             assertThat(access.all()).contains("admin.enabled = false: opening the queue store directly");
@@ -178,7 +164,7 @@ class QueueThroughApiTest {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 closed = socket.getLocalPort();
             }
-            Run refused = mta(List.of("admin.enabled=true", "admin.port=" + closed), "queue", "hold", queued.toString());
+            CliRun refused = mta(List.of("admin.enabled=true", "admin.port=" + closed), "queue", "hold", queued.toString());
             assertThat(refused.code()).as(refused.err()).isZero();
             assertThat(refused.out()).isEqualTo("hold: 1 recipient in 1 message\n");
             assertThat(access.all()).contains("nothing listens at http://127.0.0.1:" + closed
@@ -197,11 +183,11 @@ class QueueThroughApiTest {
             QueueId queued = relay.submit("bob@example.org", "Subject: token\r\n\r\nx\r\n");
             String port = "admin.port=" + relay.adminAddress().getPort();
 
-            Run right = mta(List.of(port), "queue", "list");
+            CliRun right = mta(List.of(port), "queue", "list");
             assertThat(right.code()).as(right.err()).isZero();
             assertThat(right.out()).contains(queued.toString());
 
-            Run refused = mta(List.of(port, "admin.token-file=\"" + wrong + "\""), "queue", "hold", queued.toString());
+            CliRun refused = mta(List.of(port, "admin.token-file=\"" + wrong + "\""), "queue", "hold", queued.toString());
             assertThat(refused.code()).isEqualTo(69);
             assertThat(refused.err()).isEqualTo("mta: the admin listener at http://127.0.0.1:" + relay.adminAddress().getPort()
                     + "/ refused the request (401): the token in admin.token-file is not the relay's\n");
@@ -209,7 +195,7 @@ class QueueThroughApiTest {
             assertThat(access.all()).doesNotContain("opening the queue store directly");
 
             Path empty = Files.writeString(dir.resolve("empty.token"), "\n");
-            Run unusable = mta(List.of(port, "admin.token-file=\"" + empty + "\""), "queue", "list");
+            CliRun unusable = mta(List.of(port, "admin.token-file=\"" + empty + "\""), "queue", "list");
             assertThat(unusable.code()).isEqualTo(78);
             assertThat(unusable.err()).isEqualTo("mta: " + empty + " is empty: it should hold the admin token\n");
         }
@@ -225,10 +211,10 @@ class QueueThroughApiTest {
                         }), AdminRoute.get("/api/queue/messages", request -> AdminResponse.text(503, "stopping\n"))),
                         AdminServer.IDLE_TIMEOUT)) {
             List<String> there = List.of("admin.port=" + failing.boundAddress().getPort());
-            Run summary = mta(there, "queue", "summary");
+            CliRun summary = mta(there, "queue", "summary");
             assertThat(summary.code()).isEqualTo(69);
             assertThat(summary.err()).contains("answered 500: internal error: java.lang.IllegalStateException: store closed");
-            Run list = mta(there, "queue", "list");
+            CliRun list = mta(there, "queue", "list");
             assertThat(list.code()).isEqualTo(69);
             assertThat(list.err()).contains("answered 503: stopping");
         }

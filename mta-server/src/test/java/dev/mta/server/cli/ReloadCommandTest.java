@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mta.server.TestRelay;
 import dev.mta.testsupport.smtp.SmtpTestClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,20 +15,8 @@ class ReloadCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run mta(List<String> overrides, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-c", "../conf/mta.conf"));
-        for (String override : overrides) {
-            all.add("-o");
-            all.add(override);
-        }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun mta(List<String> overrides, String... args) {
+        return CliRun.mta(overrides, args);
     }
 
     /** The relay's own options, and the admin port it really bound (the CLI cannot find port 0). */
@@ -56,7 +42,7 @@ class ReloadCommandTest {
             relay.option("smtp.max-recipients", "1");
             relay.option("delivery.max-connections", "70");
 
-            Run run = mta(cliOptions(relay), "reload");
+            CliRun run = mta(cliOptions(relay), "reload");
 
             assertThat(run.code()).as(run.err()).isZero();
             assertThat(run.out()).contains("reloaded")
@@ -70,7 +56,7 @@ class ReloadCommandTest {
         try (TestRelay relay = TestRelay.in(dir).start()) {
             relay.option("smtp.max-recipients", "lots");
 
-            Run run = mta(cliOptions(relay), "reload");
+            CliRun run = mta(cliOptions(relay), "reload");
 
             assertThat(run.code()).isEqualTo(78);
             assertThat(run.err()).contains("smtp.max-recipients").contains("lots");
@@ -84,7 +70,7 @@ class ReloadCommandTest {
             Path users = relay.config().smtp().usersFile().orElseThrow();
             java.nio.file.Files.writeString(users, "a line without the colon\n");
 
-            Run run = mta(cliOptions(relay), "reload");
+            CliRun run = mta(cliOptions(relay), "reload");
 
             assertThat(run.code()).isEqualTo(78);
             assertThat(run.err()).contains("refused, the running configuration stays").contains("expected name:hash");
@@ -94,7 +80,7 @@ class ReloadCommandTest {
 
     @Test
     void withoutARunningRelayItSaysSoAndHowToSignal() {
-        Run run = mta(List.of("admin.port=1", "data-directory=\"" + dir.resolve("data") + "\""), "reload");
+        CliRun run = mta(List.of("admin.port=1", "data-directory=\"" + dir.resolve("data") + "\""), "reload");
 
         assertThat(run.code()).isEqualTo(69);
         assertThat(run.err()).contains("is it running?").contains("SIGHUP");
