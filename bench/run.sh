@@ -22,19 +22,22 @@ usage() {
 usage: bench/run.sh [--smoke] [--cases LIST] [--messages N] [--reuse-connections] [--jfr]
                     [--no-postfix] [--keep] [--dir DIR]
   --smoke              one case (4 KiB, 20 sessions, 1 recipient, 300 messages), no latency phase
-  --cases LIST         size:sessions:recipients[:messages],...  e.g. 4096:20:1:5000,1024:1:10
-                       (default: 1 KiB, 4 KiB, 100 KiB x sessions 1, 20 x recipients 1, 10)
+  --cases LIST         size:sessions:recipients[:messages[:domains]],...  e.g. 4096:20:1:5000,1024:1:10
+                       (default: 1 KiB, 4 KiB, 100 KiB x sessions 1, 20 x recipients 1, 10; and
+                       4 KiB, 20 sessions, 10 recipients in 10 domains). domains > 1 drives the
+                       load with bench/SmtpLoad.java, as smtp-source puts every recipient in one domain
   --messages N         messages per case (default: chosen per case, see below)
   --reuse-connections  smtp-source -d: many messages per connection (default: one per message)
   --jfr                record the relay with Java Flight Recorder and print its top frames
   --no-postfix         skip the Postfix reference (ratios then show "-")
+  --no-latency         skip the latency phase
   --keep               keep the scratch directory (logs, queues, recordings)
   --dir DIR            scratch directory (default: a new one under /var/tmp, on disk, not tmpfs)
 Environment: MTA_JAVA_OPTS (JVM options of the relay), JAVA_HOME.
 EOF
 }
 
-smoke=false cases_arg="" messages_arg="" reuse=false jfr=false with_postfix=true keep=false dir=""
+no_latency=false smoke=false cases_arg="" messages_arg="" reuse=false jfr=false with_postfix=true keep=false dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=true ;;
@@ -43,6 +46,7 @@ while [ $# -gt 0 ]; do
     --reuse-connections) reuse=true ;;
     --jfr) jfr=true ;;
     --no-postfix) with_postfix=false ;;
+    --no-latency) no_latency=true ;;
     --keep) keep=true ;;
     --dir) dir="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -100,7 +104,7 @@ used_ports=""
 free_port() {
   local port
   while :; do
-    port=$(( 20000 + RANDOM % 40000 ))
+    port=$(( 20000 + RANDOM % 12000 ))   # below the ephemeral range (32768-)
     [[ " $used_ports " == *" $port "* ]] && continue
     ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && continue
     used_ports+=" $port"; echo "$port"; return
@@ -245,6 +249,15 @@ build_relay() {
     || die "build failed: see $dir/build.log"
 }
 start_relay() {
+  local attempt
+  for attempt in 1 2 3; do
+    try_start_relay && return 0
+    grep -q 'cannot listen' "$dir/relay/relay.log" || break
+    log "a port was taken meanwhile; trying others"
+  done
+  die "the relay did not start: $(tail -20 "$dir/relay/relay.log")"
+}
+try_start_relay() {
   relay_port=$(free_port); admin_port=$(free_port)
   mkdir -p "$dir/relay"
   local flags=()
@@ -269,10 +282,10 @@ start_relay() {
   local i
   for ((i = 0; i < 600; i++)); do
     curl -fs "http://127.0.0.1:$admin_port/health/ready" >/dev/null 2>&1 && break
-    kill -0 "$relay_pid" 2>/dev/null || die "the relay exited: $(tail -20 "$dir/relay/relay.log")"
+    kill -0 "$relay_pid" 2>/dev/null || { wait "$relay_pid" 2>/dev/null; relay_pid=""; return 1; }
     sleep 0.1
   done
-  curl -fs "http://127.0.0.1:$admin_port/health/ready" >/dev/null || die "the relay is not ready: $(tail -20 "$dir/relay/relay.log")"
+  curl -fs "http://127.0.0.1:$admin_port/health/ready" >/dev/null || die "the relay is not ready after 60s: $(tail -20 "$dir/relay/relay.log")"
   log "relay on 127.0.0.1:$relay_port (pid $relay_pid, admin $admin_port)"
 }
 stop_relay() {
@@ -294,8 +307,8 @@ rss_peak_mb() { awk '/^VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status" 2>/d
 # ---------------------------------------------------------------------------------------------
 # One measurement: N messages from smtp-source through TARGET (sink, postfix, relay).
 # Sets: m_accept m_deliver m_cpu m_rss m_lost.
-measure() { # target port size sessions recipients messages
-  local target=$1 port=$2 size=$3 sessions=$4 rcpts=$5 n=$6
+measure() { # target port size sessions recipients messages [domains]
+  local target=$1 port=$2 size=$3 sessions=$4 rcpts=$5 n=$6 domains=${7:-1}
   local source_opts=(-s "$sessions" -m "$n" -l "$size" -r "$rcpts" -M client.bench.example
                      -f sender@source.bench.example -t rcpt@dest.bench.example)
   $reuse && source_opts+=(-d)
@@ -308,8 +321,17 @@ measure() { # target port size sessions recipients messages
   if [ -n "$pid" ]; then cpu0=$(cpu_seconds "$pid"); rss_reset "$pid"; fi
   local t0 t1 t2
   t0=$(now)
-  smtp-source "${source_opts[@]}" "127.0.0.1:$port" >"$dir/source.out" 2>&1 \
-    || log "smtp-source ($target): $(tail -1 "$dir/source.out")"
+  if [ "$domains" -gt 1 ]; then
+    # smtp-source's recipients share one domain; SmtpLoad spreads them over several.
+    smtp_load --port "$port" --sessions "$sessions" --messages "$n" --size "$size" \
+        --recipients "$rcpts" --domains "$domains" >"$dir/source.out" 2>&1 \
+      || log "SmtpLoad ($target): $(tail -1 "$dir/source.out")"
+    # Its own clock: the JVM's start is not the server's time.
+    t0=$(awk -v t="$(now)" -v s="$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "$dir/source.out")" 'BEGIN { printf "%.6f", t - s }')
+  else
+    smtp-source "${source_opts[@]}" "127.0.0.1:$port" >"$dir/source.out" 2>&1 \
+      || log "smtp-source ($target): $(tail -1 "$dir/source.out")"
+  fi
   t1=$(now)
   # End to end: the sink has every message and the relay has settled every recipient (a relay
   # may split a message into more transactions than one; its queue says when it is done).
@@ -335,6 +357,7 @@ measure() { # target port size sessions recipients messages
   m_lost=0
   count=$(sink_count)
   [ "$count" -lt "$n" ] && m_lost=$(( n - count ))
+  [ "$count" -gt "$n" ] && log "$target: the sink got $count transactions for $n messages"
   case $target in
     relay) local s; s=($(relay_settled)); b=($before_settled)
            local delivered=$(( s[0] - b[0] )) not=$(( s[1] + s[2] - b[1] - b[2] ))
@@ -354,11 +377,19 @@ measure() { # target port size sessions recipients messages
   stop_sink
 }
 
+# The load client of bench/SmtpLoad.java, compiled once (so no run times the compiler).
+compile_smtp_load() {
+  mkdir -p "$dir/classes"
+  "$JAVA_HOME/bin/javac" -d "$dir/classes" "$here/SmtpLoad.java" || die "bench/SmtpLoad.java does not compile"
+}
+smtp_load() {
+  "$java" -cp "$dir/classes" SmtpLoad "$@" $($reuse || echo --connection-per-message)
+}
+
 # Latency: end of DATA to the 250, timed by SmtpLoad with 20 sessions of 4 KiB messages.
 latency() { # target port messages -> sets l_line
   start_sink
-  l_line=$("$java" "$here/SmtpLoad.java" --port "$2" --sessions 20 --messages "$3" --size 4096 \
-             $($reuse || echo --connection-per-message) 2>&1) || log "latency ($1): $l_line"
+  l_line=$(smtp_load --port "$2" --sessions 20 --messages "$3" --size 4096 2>&1) || log "latency ($1): $l_line"
   local i
   for ((i = 0; i < 600; i++)); do [ "$(sink_count)" -ge "$3" ] && break; sleep 0.05; done
   stop_sink
@@ -373,11 +404,13 @@ else
   # N per case: large enough for a few seconds at Postfix's rate, small enough for ~15 minutes.
   cases=(4096:20:1:4000 1024:20:1:4000 102400:20:1:1000
          4096:1:1:600 1024:1:1:600 102400:1:1:300
-         4096:20:10:2000 1024:20:10:2000 102400:20:10:500
-         4096:1:10:300 1024:1:10:300 102400:1:10:150)
+         4096:20:10:1000 1024:20:10:1000 102400:20:10:300
+         4096:1:10:300 1024:1:10:300 102400:1:10:150
+         4096:20:10:500:10)
 fi
 
 build_relay
+compile_smtp_load
 start_relay
 $with_postfix && start_postfix
 
@@ -390,18 +423,19 @@ $with_postfix && measure postfix "$postfix_port" 4096 20 1 "$warm"
 lost_total=0
 rows=()
 for c in "${cases[@]}"; do
-  IFS=: read -r size sessions rcpts n <<<"$c"
-  n=${messages_arg:-${n:-1000}}
+  IFS=: read -r size sessions rcpts n domains <<<"$c"
+  n=${messages_arg:-${n:-1000}} domains=${domains:-1}
   label="$(( size / 1024 ))KiB s=$sessions r=$rcpts"
+  [ "$domains" -gt 1 ] && label+="/${domains}d"
   log "case $label, $n messages"
-  measure sink "$sink_port" "$size" "$sessions" "$rcpts" "$n"; h_acc=$m_accept h_del=$m_deliver
+  measure sink "$sink_port" "$size" "$sessions" "$rcpts" "$n" "$domains"; h_acc=$m_accept h_del=$m_deliver
   lost_total=$(( lost_total + m_lost ))
   p_acc="-" p_del="-" p_cpu="-"
   if $with_postfix; then
-    measure postfix "$postfix_port" "$size" "$sessions" "$rcpts" "$n"; p_acc=$m_accept p_del=$m_deliver p_cpu=$m_cpu
+    measure postfix "$postfix_port" "$size" "$sessions" "$rcpts" "$n" "$domains"; p_acc=$m_accept p_del=$m_deliver p_cpu=$m_cpu
     lost_total=$(( lost_total + m_lost ))
   fi
-  measure relay "$relay_port" "$size" "$sessions" "$rcpts" "$n"
+  measure relay "$relay_port" "$size" "$sessions" "$rcpts" "$n" "$domains"
   lost_total=$(( lost_total + m_lost ))
   ratio="-"
   [ "$p_del" != "-" ] && ratio=$(awk -v a="$m_deliver" -v b="$p_del" 'BEGIN { printf "%.2f", a / b }')
@@ -410,8 +444,8 @@ for c in "${cases[@]}"; do
 done
 
 latency_rows=()
-if ! $smoke; then
-  lat_n=3000
+if ! $smoke && ! $no_latency; then
+  lat_n=2000
   log "latency: 20 sessions, 4 KiB, $lat_n messages each"
   latency sink "$sink_port" "$lat_n"; latency_rows+=("harness (sink)  $l_line")
   if $with_postfix; then latency postfix "$postfix_port" "$lat_n"; latency_rows+=("postfix         $l_line"); fi
@@ -433,12 +467,11 @@ if [ ${#latency_rows[@]} -gt 0 ]; then
   [ -n "${accept_hist:-}" ] && echo "  relay's own mta_smtp_accept_seconds: $(echo "$accept_hist" | tr '\n' ' ')"
 fi
 if $jfr && [ -f "$dir/relay.jfr" ]; then
+  keep=true
   echo
-  echo "JFR execution samples of the relay, top frames (all cases):"
-  jfr print --events jdk.ExecutionSample "$dir/relay.jfr" | awk '
-    /stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, ""); top[$0]++; n++ }
-    END { for (f in top) printf "%6d %5.1f%%  %s\n", top[f], 100 * top[f] / n, f }' | sort -rn | head -25
-  echo "(recording kept in $dir/relay.jfr)"; keep=true
+  echo "JFR CPU samples of the relay (warm-up, every case and the latency phase):"
+  "$java" "$here/JfrTop.java" "$dir/relay.jfr" 12 || true
+  echo "(recording kept in $dir/relay.jfr)"
 fi
 if [ "$lost_total" -gt 0 ]; then
   echo "LOST: $lost_total messages or recipients did not arrive" >&2
