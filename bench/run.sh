@@ -19,15 +19,21 @@ root="$(cd "$here/.." && pwd)"
 
 usage() {
   cat <<'EOF'
-usage: bench/run.sh [--smoke] [--cases LIST] [--messages N] [--reuse-connections] [--jfr]
+usage: bench/run.sh [--smoke] [--cases LIST] [--messages N] [--warmup N] [--connection-per-message] [--jfr]
+                    [--relay-option K=V]...
                     [--no-postfix] [--keep] [--dir DIR]
   --smoke              one case (4 KiB, 20 sessions, 1 recipient, 300 messages), no latency phase
   --cases LIST         size:sessions:recipients[:messages[:domains]],...  e.g. 4096:20:1:5000,1024:1:10
                        (default: 1 KiB, 4 KiB, 100 KiB x sessions 1, 20 x recipients 1, 10; and
                        4 KiB, 20 sessions, 10 recipients in 10 domains). domains > 1 drives the
                        load with bench/SmtpLoad.java, as smtp-source puts every recipient in one domain
-  --messages N         messages per case (default: chosen per case, see below)
-  --reuse-connections  smtp-source -d: many messages per connection (default: one per message)
+  --messages N         messages per case (default: chosen per case)
+  --warmup N           messages through the relay before measuring (default 8000; Postfix 1000)
+  --relay-option K=V   one more -o override for the relay (repeatable), e.g.
+                       delivery.max-connections-per-destination=20 (Postfix's default concurrency)
+  --connection-per-message
+                       a new connection for each message (default: smtp-source -d, each
+                       session sends its messages over one connection, as in issue 8's figures)
   --jfr                record the relay with Java Flight Recorder and print its top frames
   --no-postfix         skip the Postfix reference (ratios then show "-")
   --no-latency         skip the latency phase
@@ -37,13 +43,15 @@ Environment: MTA_JAVA_OPTS (JVM options of the relay), JAVA_HOME.
 EOF
 }
 
-no_latency=false smoke=false cases_arg="" messages_arg="" reuse=false jfr=false with_postfix=true keep=false dir=""
+no_latency=false relay_options=() warmup_arg="" smoke=false cases_arg="" messages_arg="" reuse=true jfr=false with_postfix=true keep=false dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=true ;;
     --cases) cases_arg="$2"; shift ;;
     --messages) messages_arg="$2"; shift ;;
-    --reuse-connections) reuse=true ;;
+    --warmup) warmup_arg="$2"; shift ;;
+    --relay-option) relay_options+=(-o "$2"); shift ;;
+    --connection-per-message) reuse=false ;;
     --jfr) jfr=true ;;
     --no-postfix) with_postfix=false ;;
     --no-latency) no_latency=true ;;
@@ -55,7 +63,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-log() { printf 'bench: %s\n' "$*" >&2; }
+log() { printf 'bench: %s %s\n' "$(date +%T)" "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
@@ -65,7 +73,8 @@ install_tools() {
   local missing=()
   command -v smtp-source >/dev/null && command -v smtp-sink >/dev/null && [ -x /usr/sbin/postfix ] || missing+=(postfix)
   command -v curl >/dev/null || missing+=(curl)
-  command -v ps >/dev/null || missing+=(procps)
+  command -v pgrep >/dev/null || missing+=(procps)
+  command -v ss >/dev/null || missing+=(iproute2)
   [ ${#missing[@]} -eq 0 ] && return
   [ "$(id -u)" = 0 ] || die "missing ${missing[*]}: install them (apt-get install ${missing[*]}) or run as root"
   if [[ " ${missing[*]} " == *" postfix "* ]] && dpkg -s mta >/dev/null 2>&1; then
@@ -101,13 +110,13 @@ cleanup() {
 trap cleanup EXIT
 
 used_ports=""
-free_port() {
+free_port() { # variable: sets it to a port nobody listens on and this run has not handed out
   local port
   while :; do
     port=$(( 20000 + RANDOM % 12000 ))   # below the ephemeral range (32768-)
     [[ " $used_ports " == *" $port "* ]] && continue
     ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && continue
-    used_ports+=" $port"; echo "$port"; return
+    used_ports+=" $port"; printf -v "$1" '%s' "$port"; return
   done
 }
 
@@ -138,7 +147,7 @@ cpu_seconds() { # pid
 
 # ---------------------------------------------------------------------------------------------
 # The sink: a fresh smtp-sink per measurement, its running counter in a file.
-sink_port=$(free_port)
+free_port sink_port
 sink_pid=""
 start_sink() {
   sink_out="$dir/sink.out"
@@ -174,7 +183,7 @@ start_postfix() {
   # Postfix's daemons run as mail_owner: they must reach the queue and own data_directory.
   chmod 755 "$dir" "$dir/postfix"
   chown postfix "$data"
-  postfix_port=$(free_port)
+  free_port postfix_port
   cat >"$postfix_conf/main.cf" <<EOF
 compatibility_level = 3.6
 queue_directory = $queue
@@ -258,7 +267,7 @@ start_relay() {
   die "the relay did not start: $(tail -20 "$dir/relay/relay.log")"
 }
 try_start_relay() {
-  relay_port=$(free_port); admin_port=$(free_port)
+  free_port relay_port; free_port admin_port
   mkdir -p "$dir/relay"
   local flags=()
   if [ "$(java_major "$java")" -ge 24 ]; then flags+=(--sun-misc-unsafe-memory-access=allow); fi
@@ -276,6 +285,7 @@ try_start_relay() {
       -o 'delivery.tls-policy."*"=none' \
       -o delivery.mta-sts=false \
       -o delivery.dnssec=off \
+      "${relay_options[@]}" \
       ) >"$dir/relay/relay.log" 2>&1 &
   relay_pid=$!
   pids_to_stop+=("$relay_pid")
@@ -420,11 +430,15 @@ compile_smtp_load
 start_relay
 $with_postfix && start_postfix
 
-# Warm-up, not measured: the JIT compiles the relay's hot paths, Postfix starts its processes.
-warm=$($smoke && echo 100 || echo 1000)
-log "warming up ($warm messages each)"
-measure relay "$relay_port" 4096 20 1 "$warm"
-$with_postfix && measure postfix "$postfix_port" 4096 20 1 "$warm"
+# Warm-up, not measured: Postfix starts its processes; the JIT compiles the relay's hot paths.
+# On 2 cores the relay's compiler threads take about a core for its first ~10,000 messages (JFR:
+# jdk.CompilerStatistics), so a short warm-up would measure the JIT more than the relay.
+relay_warm=${warmup_arg:-$($smoke && echo 100 || echo 8000)}
+postfix_warm=$($smoke && echo 100 || echo 1000)
+$with_postfix || postfix_warm=0
+log "warming up ($relay_warm messages through the relay, $postfix_warm through Postfix)"
+[ "$relay_warm" -gt 0 ] && measure relay "$relay_port" 4096 20 1 "$relay_warm"
+[ "$postfix_warm" -gt 0 ] && measure postfix "$postfix_port" 4096 20 1 "$postfix_warm"
 
 lost_total=0
 rows=()
@@ -467,7 +481,7 @@ stop_relay
 
 echo
 echo "Loopback, $(nproc) cores; messages/s; connections: $($reuse && echo 'reused (smtp-source -d)' || echo 'one per message')"
-echo "relay $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo ?), Postfix $(postconf -h mail_version 2>/dev/null), $("$java" -version 2>&1 | head -1)"
+echo "relay $(git -C "$root" log -1 --format=%h -- . ':!bench' 2>/dev/null || echo ?), Postfix $(postconf -h mail_version 2>/dev/null), $("$java" -version 2>&1 | head -1)"
 printf '%-18s %6s %7s %7s %7s %7s %7s %7s %6s %7s %6s %5s\n' case N harness pf-acc pf-e2e mta-acc mta-e2e ratio pf-cpu mta-cpu rss-MB lost
 for r in "${rows[@]}"; do echo "$r"; done
 if [ ${#latency_rows[@]} -gt 0 ]; then
