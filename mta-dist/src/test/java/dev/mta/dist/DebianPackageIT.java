@@ -57,10 +57,11 @@ class DebianPackageIT {
 
     @Test
     void dependsOnAJava21RuntimeAdduserAndTheCLibraryOfTheHelper() {
+        // procps: /bin/kill, which the unit's ExecReload sends SIGHUP with.
         // Debian's default-jre-headless is 2:1.21 from trixie on; every openjdk-N-jre-headless with
         // N >= 21 (and Temurin's packages) provide java21-runtime-headless.
         assertThat(field("Depends"))
-                .isEqualTo("adduser, libc6 (>= 2.34), default-jre-headless (>= 2:1.21) | java21-runtime-headless");
+                .isEqualTo("adduser, procps, libc6 (>= 2.34), default-jre-headless (>= 2:1.21) | java21-runtime-headless");
     }
 
     @Test

@@ -34,6 +34,9 @@ class SystemdUnitIT {
                 Command.run(List.of("cp", "-rn", hostUnits + "/.", units.toString())).successfulOutput();
             }
         }
+        // ExecReload's /bin/kill comes from procps, a dependency of the package, not from the package.
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(Path.of("/bin/kill"), root.resolve("bin/kill"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
     }
 
     @Test
