@@ -151,6 +151,8 @@ public final class DeliveryService implements AutoCloseable {
                     attempt(group);
                 } finally {
                     inFlight.addAndGet(-group.size());
+                    // Room for more: a backlog larger than one claim must not wait for the poll.
+                    wake();
                 }
             }));
         }

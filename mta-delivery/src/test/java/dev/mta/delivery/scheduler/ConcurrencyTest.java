@@ -78,4 +78,21 @@ class ConcurrencyTest {
             assertThat(most).isEqualTo(3);
         }
     }
+
+    /**
+     * The scheduler claims at most four attempts' worth per connection slot; when an attempt
+     * ends it looks again at once. With an hour between scans, a backlog of ten over one slot
+     * (a claim of four) drains only through those wake-ups.
+     */
+    @Test
+    void aBacklogLargerThanOneClaimDrainsWithoutWaitingForTheNextScan() throws Exception {
+        try (DeliveryHarness relay = DeliveryHarness.builder().limits(1, 1).pollInterval(Duration.ofHours(1)).start(dir)) {
+            for (int i = 0; i < 10; i++) {
+                relay.queue("alice@sender.example", "user" + i + "@example.org");
+            }
+            relay.service.start();
+            relay.mx1().awaitMessages(10, Duration.ofSeconds(30));
+            assertThat(relay.mx1().messages()).hasSize(10);
+        }
+    }
 }

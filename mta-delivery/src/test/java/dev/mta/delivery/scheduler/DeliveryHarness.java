@@ -112,7 +112,7 @@ final class DeliveryHarness implements AutoCloseable {
                 "postmaster@sender.example", builder.delayWarning, lifetime, clock);
         service = new DeliveryService(store, delivery, notifier,
                 new RetryPolicy(new RetrySchedule(Duration.ofMinutes(5), Duration.ofHours(1), 2.0), lifetime),
-                new DeliveryLimits(builder.maxConnections, builder.maxPerDestination, Duration.ofHours(1), Duration.ofSeconds(1)), clock, "test-worker",
+                new DeliveryLimits(builder.maxConnections, builder.maxPerDestination, Duration.ofHours(1), builder.pollInterval), clock, "test-worker",
                 builder.observer);
     }
 
@@ -207,6 +207,7 @@ final class DeliveryHarness implements AutoCloseable {
         DomainTable<DestinationPolicy> policies = DomainTable.empty();
         javax.net.ssl.X509TrustManager pkixTrust = systemTrust();
         int maxPerDestination = 5;
+        Duration pollInterval = Duration.ofSeconds(1);
         java.util.function.Consumer<DeliveryHarness> zones = h -> {
         };
 
@@ -283,6 +284,11 @@ final class DeliveryHarness implements AutoCloseable {
 
         Builder pkixTrust(javax.net.ssl.X509TrustManager trust) {
             this.pkixTrust = trust;
+            return this;
+        }
+
+        Builder pollInterval(Duration interval) {
+            this.pollInterval = interval;
             return this;
         }
 
