@@ -180,33 +180,53 @@ final class QueueCommand implements Runnable {
      * queue scan (within a second).
      */
     @Command(name = "flush", mixinStandardHelpOptions = true,
-            description = "Retry deferred mail now: every message, or the one given.")
+            description = "Retry deferred mail now: every message, the ones given, or those the filters select (--domain ...).")
     static final class Flush implements Callable<Integer> {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.mta.admin");
+
         @Mixin
         ConfigOptions config;
 
-        @Parameters(paramLabel = "ID", arity = "0..1", description = "Queue id; without it, the whole queue.")
-        String id;
+        @Mixin
+        SelectionOptions select;
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            Optional<QueueId> queueId = Optional.empty();
-            if (id != null) {
-                try {
-                    queueId = Optional.of(QueueId.parse(id));
-                } catch (IllegalArgumentException e) {
-                    throw new CommandFailure(ExitCodes.USAGE, "not a queue id: " + id);
-                }
-            }
+            dev.mta.queue.Selection selection = select.selection();
             PrintWriter out = spec.commandLine().getOut();
             try (QueueAccess queue = access(config)) {
-                int due = queue.flush(queueId);
-                out.println(due + " recipient" + (due == 1 ? "" : "s") + " due now");
+                if (selection.isAll() || isOneMessage(selection)) {
+                    // postqueue -f / -i: everything waiting, or one message.
+                    int due = queue.flush(selection.ids().stream().findFirst());
+                    out.println(due + " recipient" + (due == 1 ? "" : "s") + " due now");
+                    return ExitCodes.OK;
+                }
+                if (selection.states().contains(dev.mta.queue.RecipientState.HELD)) {
+                    throw new CommandFailure(ExitCodes.USAGE, "flush leaves held mail alone; release it instead");
+                }
+                // By filters: what is waiting (queued or deferred, never held) is made due now,
+                // attempts and lifetime kept: a requeue of those states.
+                dev.mta.queue.Selection waiting = selection.states().isEmpty()
+                        ? selection.states(dev.mta.queue.RecipientState.QUEUED, dev.mta.queue.RecipientState.DEFERRED)
+                        : selection;
+                dev.mta.queue.QueueChange change = queue.act(dev.mta.server.admin.QueueAction.REQUEUE, waiting, Optional.empty());
+                LOG.info("queue flush by user={} selection=[{}]: {} recipient(s) in {} message(s)", StoreQueueAccess.user(),
+                        waiting, change.recipients(), change.messages());
+                out.println(change.recipients() + " recipient" + (change.recipients() == 1 ? "" : "s") + " due now");
+                if (!change.leased().isEmpty()) {
+                    out.println("left alone, being delivered now: " + change.leased().size() + " recipient"
+                            + (change.leased().size() == 1 ? "" : "s"));
+                }
                 return ExitCodes.OK;
             }
+        }
+
+        private static boolean isOneMessage(dev.mta.queue.Selection selection) {
+            return selection.ids().size() == 1
+                    && selection.equals(dev.mta.queue.Selection.messages(selection.ids().iterator().next()));
         }
     }
 }
