@@ -34,12 +34,7 @@ class MetricsAfterTrafficTest {
             dns.zone("example.net").mx("example.net", 10, "mx.example.net").a("mx.example.net", "127.0.0.3");
             withTls.replyToRecipient("nobody@example.org", 550, "5.1.1 no such user");
             try (TestRelay relay = TestRelay.in(dir)
-                    .option("delivery.enabled", "true")
-                    .option("delivery.dnssec", "off")
-                    .option("delivery.mta-sts", "false")
-                    .option("delivery.dns-servers", "[\"127.0.0.1:" + dns.port() + "\"]")
-                    .option("delivery.port", String.valueOf(withTls.port()))
-                    .option("delivery.address-families", "[ipv4]")
+                    .deliveringThrough(dns.port(), withTls.port())
                     // each message its own connection, so each is its own TLS session
                     .option("delivery.max-messages-per-connection", "1")
                     .start()) {

@@ -57,12 +57,7 @@ class StatusPageTest {
             withTls.replyToRecipient("nobody@example.org", 550, "5.1.1 no such user");
             deferring.reply(ReplyPoint.RCPT, 451, "4.3.2 <greylisted> & try later");
             try (TestRelay relay = TestRelay.in(dir)
-                    .option("delivery.enabled", "true")
-                    .option("delivery.dnssec", "off")
-                    .option("delivery.mta-sts", "false")
-                    .option("delivery.dns-servers", "[\"127.0.0.1:" + dns.port() + "\"]")
-                    .option("delivery.port", String.valueOf(withTls.port()))
-                    .option("delivery.address-families", "[ipv4]")
+                    .deliveringThrough(dns.port(), withTls.port())
                     .start()) {
                 relay.submit("bob@example.org", "Subject: seen\r\n\r\nx\r\n");
                 relay.submit("nobody@example.org", "Subject: seen\r\n\r\nx\r\n");

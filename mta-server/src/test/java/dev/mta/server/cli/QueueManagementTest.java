@@ -39,12 +39,7 @@ class QueueManagementTest {
             dns.zone("sender.example").mx("sender.example", 10, "mx.example.org");
             mx.reply(ReplyPoint.RCPT, 451, "4.3.2 try later");
             builder = TestRelay.in(dir)
-                    .option("delivery.enabled", "true")
-                    .option("delivery.dnssec", "off")
-                    .option("delivery.mta-sts", "false")
-                    .option("delivery.dns-servers", "[\"127.0.0.1:" + dns.port() + "\"]")
-                    .option("delivery.port", String.valueOf(mx.port()))
-                    .option("delivery.address-families", "[ipv4]");
+                    .deliveringThrough(dns.port(), mx.port());
             try (TestRelay relay = builder.start()) {
                 QueueId bob = submit(relay, "bob@example.org");
                 QueueId carol = submit(relay, "carol@example.org");

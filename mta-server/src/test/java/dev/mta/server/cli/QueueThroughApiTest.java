@@ -53,12 +53,7 @@ class QueueThroughApiTest {
         dns.zone("sender.example").mx("sender.example", 10, "mx.example.org");
         mx.reply(ReplyPoint.RCPT, 451, "4.3.2 try later");
         builder = TestRelay.in(dir)
-                .option("delivery.enabled", "true")
-                .option("delivery.dnssec", "off")
-                .option("delivery.mta-sts", "false")
-                .option("delivery.dns-servers", "[\"127.0.0.1:" + dns.port() + "\"]")
-                .option("delivery.port", String.valueOf(mx.port()))
-                .option("delivery.address-families", "[ipv4]");
+                .deliveringThrough(dns.port(), mx.port());
         return builder.start();
     }
 
