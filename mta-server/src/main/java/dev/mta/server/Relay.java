@@ -217,7 +217,8 @@ public final class Relay implements AutoCloseable {
     public static MessageStore openStore(RelayConfig config, Clock clock) throws StoreException {
         return H2MessageStore.open(H2StoreSettings.defaults(config.dataDirectory())
                 .withClock(clock)
-                .withMinFreeBytes(config.queue().minFreeSpace()));
+                .withMinFreeBytes(config.queue().minFreeSpace())
+                .withReserveBytes(config.queue().reserveSpace()));
     }
 
     /** Loads what the configuration points at (certificate, key, users), so mistakes show before start. */

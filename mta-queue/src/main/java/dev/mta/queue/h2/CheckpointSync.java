@@ -3,6 +3,7 @@ package dev.mta.queue.h2;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.h2.api.ErrorCode;
 
 /**
  * Forces every H2 transaction committed before the call to disk, with {@code CHECKPOINT SYNC}
@@ -59,9 +60,30 @@ final class CheckpointSync {
             // H2 closed it (the serving process went away and reconnecting failed once): try anew.
             connection = connections.open();
         }
+        try {
+            checkpoint();
+        } catch (SQLException e) {
+            if (!isDatabaseClosed(e)) {
+                throw e;
+            }
+            // H2 closes the whole database when a write fails (a full disk), and this connection
+            // with it, though isClosed() may not say so yet. Every transaction committed before that
+            // was written to the file; a new connection opens it again and syncs it.
+            closeQuietly();
+            connection = connections.open();
+            checkpoint();
+        }
+    }
+
+    private void checkpoint() throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("CHECKPOINT SYNC");
         }
+    }
+
+    private static boolean isDatabaseClosed(SQLException e) {
+        return e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED
+                || e.getErrorCode() == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN;
     }
 
     /**
@@ -98,6 +120,10 @@ final class CheckpointSync {
 
     synchronized void close() {
         closed = true;
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
         try {
             connection.close();
         } catch (SQLException e) {

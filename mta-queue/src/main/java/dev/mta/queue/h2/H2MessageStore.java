@@ -83,6 +83,9 @@ public final class H2MessageStore implements MessageStore {
             try {
                 sync.sync();
             } catch (SQLException e) {
+                if (StorageFailures.isOutOfSpace(e)) {
+                    diskSpace.releaseReserveAfter(e);
+                }
                 throw StorageFailures.storeFailure("CHECKPOINT SYNC of " + files.databaseFile() + " failed", e, diskSpace);
             }
         });
@@ -105,7 +108,7 @@ public final class H2MessageStore implements MessageStore {
             }
             OwnerOnly.directory(files.queueDirectory());
             spool = SpoolDirectory.open(files.queueDirectory());
-            diskSpace = DiskSpace.of(files.queueDirectory(), settings.minFreeBytes());
+            diskSpace = DiskSpace.of(files.queueDirectory(), settings.minFreeBytes(), settings.reserveBytes());
             spoolLock = SpoolLock.acquire(files.spoolLock());
         } catch (IOException e) {
             throw new StoreException("cannot prepare the queue directory " + files.queueDirectory() + ": " + e,
@@ -429,12 +432,34 @@ public final class H2MessageStore implements MessageStore {
         }
     }
 
+    /**
+     * Runs the work on a pooled connection. When it fails for want of space and releasing the
+     * {@link dev.mta.queue.spool.SpaceReserve} made room, it runs once more: the failed write was
+     * not committed (H2 closes the database when a write fails, and the retry opens it again).
+     */
     private <T> T withConnection(String what, Transactions.Work<T> work) throws StoreException {
         requireOpen();
+        diskSpace.keepReserve();
+        try {
+            return run(work);
+        } catch (SQLException e) {
+            if (StorageFailures.isOutOfSpace(e)) {
+                database.renewConnections();
+                if (diskSpace.releaseReserveAfter(e)) {
+                    try {
+                        return run(work);
+                    } catch (SQLException again) {
+                        e = again;
+                    }
+                }
+            }
+            throw StorageFailures.storeFailure("cannot " + what + " in " + files.databaseFile(), e, diskSpace);
+        }
+    }
+
+    private <T> T run(Transactions.Work<T> work) throws SQLException {
         try (Connection connection = database.connection()) {
             return work.run(connection);
-        } catch (SQLException e) {
-            throw StorageFailures.storeFailure("cannot " + what + " in " + files.databaseFile(), e, diskSpace);
         }
     }
 

@@ -26,14 +26,21 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * a connection is reopened while the store runs.
  */
 final class QueueDatabase implements AutoCloseable {
-    private final JdbcConnectionPool pool;
+    private final String url;
+    private final Credentials credentials;
+    private final int connections;
     private final CheckpointSync sync;
     private final Path databaseFile;
+    private volatile JdbcConnectionPool pool;
 
-    private QueueDatabase(JdbcConnectionPool pool, CheckpointSync sync, Path databaseFile) {
-        this.pool = pool;
+    private QueueDatabase(String url, Credentials credentials, int connections, CheckpointSync sync,
+            Path databaseFile) {
+        this.url = url;
+        this.credentials = credentials;
+        this.connections = connections;
         this.sync = sync;
         this.databaseFile = databaseFile;
+        this.pool = newPool();
     }
 
     static QueueDatabase open(QueueFiles files, Credentials credentials, DatabasePresence presence, int connections)
@@ -69,9 +76,8 @@ final class QueueDatabase implements AutoCloseable {
                     statement.execute("CHECKPOINT SYNC");
                 }
             }
-            JdbcConnectionPool pool = JdbcConnectionPool.create(url, credentials.user(), credentials.password());
-            pool.setMaxConnections(connections);
-            return new QueueDatabase(pool, new CheckpointSync(factory, syncConnection), files.databaseFile());
+            return new QueueDatabase(url, credentials, connections, new CheckpointSync(factory, syncConnection),
+                    files.databaseFile());
         } catch (SQLException e) {
             closeQuietly(syncConnection);
             throw openFailure(files, e);
@@ -86,6 +92,7 @@ final class QueueDatabase implements AutoCloseable {
      */
     Connection connection() throws SQLException {
         SQLException closedDatabase = null;
+        JdbcConnectionPool pool = this.pool;
         for (int attempt = 0; attempt <= pool.getMaxConnections(); attempt++) {
             try {
                 return pool.getConnection();
@@ -98,6 +105,27 @@ final class QueueDatabase implements AutoCloseable {
             }
         }
         throw closedDatabase;
+    }
+
+    /**
+     * After a write failed (a full disk), H2 has closed the database under every pooled
+     * connection, and handing one of those out again trips over the closed store. A new pool
+     * opens the database anew; connections of the old one still in use are closed when returned.
+     */
+    synchronized void renewConnections() {
+        JdbcConnectionPool old = pool;
+        pool = newPool();
+        try {
+            old.dispose();
+        } catch (RuntimeException | AssertionError e) {
+            // The old connections belong to a database H2 has already closed; nothing to save.
+        }
+    }
+
+    private JdbcConnectionPool newPool() {
+        JdbcConnectionPool created = JdbcConnectionPool.create(url, credentials.user(), credentials.password());
+        created.setMaxConnections(connections);
+        return created;
     }
 
     CheckpointSync checkpointSync() {

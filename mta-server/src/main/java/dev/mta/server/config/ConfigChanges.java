@@ -15,8 +15,9 @@ public final class ConfigChanges {
     // sendmail command itself).
     private static final Set<String> LIVE_PREFIXES = Set.of("smtp.", "queue.", "logging.", "sendmail.",
             "shutdown-grace-period", "delivery.routes.", "delivery.tls-policy.");
-    // ... except where a listener is bound and what it speaks.
-    private static final Set<String> RESTART_PREFIXES = Set.of("smtp.listeners.");
+    // ... except where a listener is bound and what it speaks, and the space reserve (the store's,
+    // kept from its opening).
+    private static final Set<String> RESTART_PREFIXES = Set.of("smtp.listeners.", "queue.reserve-space");
 
     private ConfigChanges() {
     }

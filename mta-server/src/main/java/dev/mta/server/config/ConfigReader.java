@@ -191,7 +191,11 @@ final class ConfigReader {
         if (minFree < 0) {
             throw error("queue.min-free-space", "must not be negative");
         }
-        return new QueueConfig(minFree);
+        long reserve = bytes("queue.reserve-space");
+        if (reserve < 0) {
+            throw error("queue.reserve-space", "must not be negative");
+        }
+        return new QueueConfig(minFree, reserve);
     }
 
     private DeliveryConfig delivery(String hostname) {

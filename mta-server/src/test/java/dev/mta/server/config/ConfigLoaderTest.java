@@ -91,6 +91,14 @@ class ConfigLoaderTest {
         assertThat(config.smtp().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.smtp().sessionTimeout()).isEqualTo(Duration.ofHours(1));
         assertThat(config.queue().minFreeSpace()).isEqualTo(1L << 30);
+        assertThat(config.queue().reserveSpace()).as("default").isEqualTo(16L << 20);
+    }
+
+    @Test
+    void aNegativeSpaceReserveIsRefused() throws IOException {
+        Path file = write("queue.reserve-space = -1M\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, List.of()))
+                .hasMessageContaining("queue.reserve-space");
     }
 
     @Test
