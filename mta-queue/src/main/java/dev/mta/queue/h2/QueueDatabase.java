@@ -70,6 +70,9 @@ final class QueueDatabase implements AutoCloseable {
                 statement.execute("SET WRITE_DELAY 0");
             }
             requireNoWriteDelay(syncConnection);
+            if (presence == DatabasePresence.OPEN) {
+                Schema.requireIntact(syncConnection);
+            }
             if (Schema.ensure(syncConnection)) {
                 // A created or migrated layout is synced before anything is written against it.
                 try (Statement statement = syncConnection.createStatement()) {
@@ -173,9 +176,9 @@ final class QueueDatabase implements AutoCloseable {
                     "it disappeared while opening; restore it from backup";
             case ErrorCode.DATABASE_ALREADY_OPEN_1 -> "another process holds it and cannot be reached;"
                     + " stop that process (see " + files.queueDirectory().resolve("queue.lock.db") + ")";
-            default -> "Nothing was changed or deleted. If the file is damaged, restore it from backup, or salvage"
-                    + " what H2 can still read with: java -cp h2-2.5.252.jar org.h2.tools.Recover -dir "
-                    + files.queueDirectory() + " -db queue";
+            default -> "Nothing was changed or deleted. If the file is damaged, restore it from backup; or stop"
+                    + " every mta process and run 'mta queue salvage', which sets the damaged file aside, rebuilds the"
+                    + " queue from what can still be read, and keeps every body (README, Troubleshooting)";
         };
         return new StoreException("cannot open the queue database " + file + ": " + e.getMessage() + ". " + advice, e);
     }

@@ -144,6 +144,39 @@ final class Schema {
      * relay likewise refuses this version). Returns whether anything was changed; the caller
      * syncs it.
      */
+    /**
+     * For a database that existed before this open: the schema table and every table of the
+     * first version must be there. If H2 lost them (a damaged file whose catalog is gone), creating
+     * them anew would be an empty queue, and start-up recovery would then delete every body as an
+     * orphan: refused instead, as a damaged database.
+     */
+    static void requireIntact(Connection connection) throws SQLException {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME = ?")) {
+            for (String table : new String[] {"QUEUE_SCHEMA", "MESSAGE", "RECIPIENT", "ATTEMPT"}) {
+                statement.setString(1, table);
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    if (rows.getInt(1) == 0) {
+                        missing.add(table.toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new SQLException("the queue database opened but has lost its table(s) " + missing
+                    + ", so it is damaged; refusing to create them empty", "XX001",
+                    org.h2.api.ErrorCode.FILE_CORRUPTED_1);
+        }
+        try (Statement statement = connection.createStatement()) {
+            if (version(statement) == null) {
+                throw new SQLException("the queue database opened but has no schema version, so it is damaged",
+                        "XX001", org.h2.api.ErrorCode.FILE_CORRUPTED_1);
+            }
+        }
+    }
+
     static boolean ensure(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(SCHEMA_TABLE);

@@ -88,11 +88,33 @@ class StartupRecoveryTest {
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("cannot open the queue database " + database)
                 .hasMessageContaining("Nothing was changed or deleted")
-                .hasMessageContaining("org.h2.tools.Recover");
+                .hasMessageContaining("mta queue salvage");
         assertThat(Files.readAllBytes(database)).isEqualTo(garbage);
         assertThat(leftover).exists();
         try (var files = Files.list(queue.resolve("bodies"))) {
             assertThat(files.count()).isEqualTo(bodies);
+        }
+    }
+
+    /**
+     * A damaged file can open with its catalog gone (seen with 300 bytes overwritten in a live
+     * chunk). Creating the tables anew would make an empty queue, and recovery would then delete
+     * every body as an orphan.
+     */
+    @Test
+    void aDatabaseThatLostItsTablesIsRefusedAsDamagedAndNoBodyIsDeleted() throws Exception {
+        Path queue = queueOneThenClose();
+        try (java.sql.Connection connection = DirectConnection.open(data);
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE attempt, recipient, message, queue_schema");
+        }
+
+        assertThatThrownBy(() -> H2MessageStore.open(Queueing.settings(data)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("has lost its table(s) [queue_schema, message, recipient, attempt]")
+                .hasMessageContaining("mta queue salvage");
+        try (var files = Files.list(queue.resolve("bodies"))) {
+            assertThat(files.count()).isEqualTo(1);
         }
     }
 

@@ -27,14 +27,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "queue", mixinStandardHelpOptions = true, description = "Inspect and manage the queue.",
         subcommands = {QueueCommand.List.class, QueueCommand.Show.class, QueueCommand.Flush.class,
             QueueSummaryCommand.class, QueueActions.Hold.class, QueueActions.Release.class, QueueActions.Requeue.class,
-            QueueActions.Bounce.class, QueueActions.Delete.class})
+            QueueActions.Bounce.class, QueueActions.Delete.class, QueueSalvageCommand.class})
 final class QueueCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list, show, flush, summary, hold, release, requeue, bounce or delete");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list, show, flush, summary, hold, release, requeue, bounce, delete or salvage");
     }
 
     private static final DateTimeFormatter TIME =
