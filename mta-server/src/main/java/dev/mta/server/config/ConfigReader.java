@@ -175,7 +175,7 @@ final class ConfigReader {
             throw error("smtp.max-connections-per-client", "is larger than smtp.max-connections");
         }
         return new SmtpConfig.SessionLimits(total, perClient, atLeastOne("smtp.max-errors"),
-                atLeastOne("smtp.max-auth-failures"));
+                atLeastOne("smtp.max-auth-failures"), atLeastOne("smtp.max-junk-commands"));
     }
 
     private int atLeastOne(String path) {

@@ -41,8 +41,12 @@ public record SmtpConfig(
      *                                (Postfix's smtpd_hard_error_limit)
      * @param maxAuthFailures         failed AUTH attempts from one address within 15 minutes
      *                                before it may not try again
+     * @param maxJunkCommands         commands that move no mail (NOOP, RSET, VRFY...) between two
+     *                                MAIL commands before the session is ended with 421
+     *                                (Postfix's smtpd_junk_command_limit)
      */
-    public record SessionLimits(int maxConnections, int maxConnectionsPerClient, int maxErrors, int maxAuthFailures) {
+    public record SessionLimits(int maxConnections, int maxConnectionsPerClient, int maxErrors, int maxAuthFailures,
+            int maxJunkCommands) {
     }
 
     /** What to do with a line in DATA that ends in a bare LF or contains a bare CR. */

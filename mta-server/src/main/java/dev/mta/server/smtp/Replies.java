@@ -29,6 +29,13 @@ final class Replies {
         return response.immutable();
     }
 
+    /** 421 and the end of the session: the client sent smtp.max-junk-commands commands that move no mail. */
+    static Response tooManyJunkCommands(String hostname) {
+        SMTPResponse response = reply(421, "4.7.0", hostname + " Error: too many junk commands");
+        response.setEndSession(true);
+        return response.immutable();
+    }
+
     /** 421 and the end of the session: the relay is stopping (RFC 5321 3.8). */
     static Response shuttingDown(String hostname) {
         SMTPResponse response = reply(421, "4.3.2", hostname + " Service shutting down, try again later");

@@ -32,11 +32,27 @@ final class SmtpCommandDispatcher extends CommandDispatcher<SMTPSession> {
     }
 
     private static final AttachmentKey<Integer> ERRORS = AttachmentKey.of("mta.errors", Integer.class);
+    private static final AttachmentKey<Integer> JUNK = AttachmentKey.of("mta.junkCommands", Integer.class);
+    // Commands that move no mail; a client may send any number of them otherwise (RFC 5321 4.1.4
+    // lets NOOP and RSET come at any time), so they are counted between two MAIL commands.
+    private static final java.util.Set<String> JUNK_VERBS = java.util.Set.of("NOOP", "RSET", "VRFY", "EXPN", "HELP");
 
     @Override
     public Response onLine(SMTPSession session, byte[] line) {
+        String verb = verb(line);
         Response response = answer(session, line);
-        context.metrics().replied(verb(line), response);
+        context.metrics().replied(verb, response);
+        if (JUNK_VERBS.contains(verb)) {
+            int junk = session.getAttachment(JUNK, State.Connection).orElse(0) + 1;
+            session.setAttachment(JUNK, junk, State.Connection);
+            if (junk > context.smtp().limits().maxJunkCommands() && (response == null || !response.isEndSession())) {
+                LOG.info("too many junk commands from {}: {} since the last MAIL, disconnected",
+                        session.getRemoteAddress().getAddress().getHostAddress(), junk);
+                return Replies.tooManyJunkCommands(context.hostname());
+            }
+        } else if ("MAIL".equals(verb) && response != null && !isError(response)) {
+            session.removeAttachment(JUNK, State.Connection);
+        }
         if (isError(response)) {
             int errors = session.getAttachment(ERRORS, State.Connection).orElse(0) + 1;
             session.setAttachment(ERRORS, errors, State.Connection);
