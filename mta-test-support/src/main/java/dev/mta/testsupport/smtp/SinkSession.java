@@ -74,7 +74,7 @@ final class SinkSession implements Runnable {
             String greeting = choose(ReplyPoint.GREETING, "220 " + settings.hostName() + " ESMTP sink");
             // RFC 5321 3.1: after a refusing greeting the server waits for QUIT, answering 503.
             greetingRefused = !greeting.startsWith("2");
-            send(greeting);
+            sendAt(ReplyPoint.GREETING, greeting);
             String line;
             while ((line = readCommand()) != null) {
                 if (!handle(line)) {
@@ -113,13 +113,13 @@ final class SinkSession implements Runnable {
             case "RSET" -> {
                 String reply = choose(ReplyPoint.RSET, "250 2.0.0 OK");
                 resetTransaction();
-                send(reply);
+                sendAt(ReplyPoint.RSET, reply);
             }
             case "NOOP" -> reply("250 2.0.0 OK");
             case "QUIT" -> {
                 connection.quit();
                 server.changed();
-                send(choose(ReplyPoint.QUIT, "221 2.0.0 Bye"));
+                sendAt(ReplyPoint.QUIT, choose(ReplyPoint.QUIT, "221 2.0.0 Bye"));
                 return false;
             }
             default -> reply("500 5.5.2 Command not recognised");
@@ -160,7 +160,7 @@ final class SinkSession implements Runnable {
             extended = true;
             resetTransaction();
         }
-        send(reply);
+        sendAt(ReplyPoint.EHLO, reply);
     }
 
     private void helo(String line) throws IOException, InterruptedException {
@@ -175,7 +175,7 @@ final class SinkSession implements Runnable {
             extended = false;
             resetTransaction();
         }
-        send(reply);
+        sendAt(ReplyPoint.HELO, reply);
     }
 
     private void mail(String line) throws IOException, InterruptedException {
@@ -218,7 +218,7 @@ final class SinkSession implements Runnable {
             mailParameters = parameters;
             connection.transactionStarted();
         }
-        send(reply);
+        sendAt(ReplyPoint.MAIL, reply);
     }
 
     private void rcpt(String line) throws IOException, InterruptedException {
@@ -250,7 +250,7 @@ final class SinkSession implements Runnable {
             recipients.add(address);
             recipientParameters.put(address, parameters);
         }
-        send(reply);
+        sendAt(ReplyPoint.RCPT, reply);
     }
 
     private void data() throws IOException, InterruptedException {
@@ -265,7 +265,7 @@ final class SinkSession implements Runnable {
             return;
         }
         String go = choose(ReplyPoint.DATA, "354 End data with <CR><LF>.<CR><LF>");
-        send(go);
+        sendAt(ReplyPoint.DATA, go);
         if (!go.startsWith("3")) {
             return;
         }
@@ -318,7 +318,7 @@ final class SinkSession implements Runnable {
             // window in which a crashing client cannot know it was delivered.
             String reply = script.replyAt(ReplyPoint.END_OF_DATA, connection.number()).orElse("250 2.0.0 OK queued");
             reply = reply.endsWith("\n") ? reply : reply + "\r\n";
-            if (reply.startsWith("2")) {
+            if (reply.startsWith("2") && !script.dropsInsteadOfReplying(ReplyPoint.END_OF_DATA)) {
                 // Recorded before the reply goes out, so a client that saw 250 finds the message.
                 server.record(new ReceivedMessage(heloName, mailFrom, mailParameters, recipients,
                         body.toByteArray(), tls, recipientParameters, Optional.ofNullable(authenticatedUser),
@@ -326,7 +326,7 @@ final class SinkSession implements Runnable {
                 connection.messageAccepted();
             }
             pause(ReplyPoint.END_OF_DATA);
-            send(reply);
+            sendAt(ReplyPoint.END_OF_DATA, reply);
         }
         resetTransaction();
     }
@@ -342,7 +342,7 @@ final class SinkSession implements Runnable {
             return;
         }
         String reply = choose(ReplyPoint.STARTTLS, "220 2.0.0 Ready to start TLS");
-        send(reply);
+        sendAt(ReplyPoint.STARTTLS, reply);
         if (!reply.startsWith("2")) {
             return;
         }
@@ -423,7 +423,7 @@ final class SinkSession implements Runnable {
         if (reply.startsWith("2")) {
             authenticatedUser = user;
         }
-        send(reply);
+        sendAt(ReplyPoint.AUTH, reply);
     }
 
     private static final class AuthCancelled extends RuntimeException {
@@ -536,6 +536,32 @@ final class SinkSession implements Runnable {
         Optional<Duration> delay = script.delayAt(point);
         if (delay.isPresent()) {
             server.pause(delay.get());
+        }
+    }
+
+    /**
+     * Sends the reply at a scripted point as the script says: not at all (the connection closes
+     * instead), octet by octet, or followed by closing the connection.
+     */
+    private void sendAt(ReplyPoint point, String reply) throws IOException, InterruptedException {
+        if (script.dropsInsteadOfReplying(point)) {
+            throw new EndSession("dropped instead of replying at " + point);
+        }
+        Optional<Duration> trickle = script.trickleAt(point);
+        if (trickle.isPresent()) {
+            for (byte octet : reply.getBytes(StandardCharsets.UTF_8)) {
+                server.pause(trickle.get());
+                out.write(octet);
+                out.flush();
+            }
+            if (reply.startsWith("421")) {
+                throw new EndSession("421 sent");
+            }
+        } else {
+            send(reply);
+        }
+        if (script.dropsAfterReplying(point)) {
+            throw new EndSession("dropped after replying at " + point);
         }
     }
 
