@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.ExtendedSSLSession;
@@ -526,16 +528,48 @@ final class SinkSession implements Runnable {
     }
 
     /** Waits as scripted, then gives the scripted reply at {@code point} or the default one. */
-    private String choose(ReplyPoint point, String defaultReply) throws InterruptedException {
+    private String choose(ReplyPoint point, String defaultReply) throws IOException, InterruptedException {
         pause(point);
         String reply = script.replyAt(point, connection.number()).orElse(defaultReply);
         return reply.endsWith("\n") ? reply : reply + "\r\n";
     }
 
-    private void pause(ReplyPoint point) throws InterruptedException {
+    private void pause(ReplyPoint point) throws IOException, InterruptedException {
         Optional<Duration> delay = script.delayAt(point);
         if (delay.isPresent()) {
-            server.pause(delay.get());
+            pause(delay.get());
+        }
+    }
+
+    /**
+     * Waits this long, less if the sink closes; a client that hangs up meanwhile ends the session,
+     * as a real server blocked in a read would notice, so a silent sink does not keep connections
+     * its client has long given up. Once the client sends something the rest of the wait is plain
+     * (what arrived stays buffered for the next command); over TLS the wait is plain throughout.
+     */
+    private void pause(Duration delay) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + delay.toNanos();
+        if (in.buffered() == 0 && tls.isEmpty()) {
+            int before = socket.getSoTimeout();
+            try {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    socket.setSoTimeout((int) Math.clamp(TimeUnit.NANOSECONDS.toMillis(left), 1, Integer.MAX_VALUE));
+                    if (!in.awaitData()) {
+                        throw new EndSession("the client hung up while the sink waited");
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                // The whole wait passed in silence.
+            } finally {
+                if (!socket.isClosed()) {
+                    socket.setSoTimeout(before);
+                }
+            }
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            server.pause(Duration.ofNanos(left));
         }
     }
 
@@ -550,7 +584,7 @@ final class SinkSession implements Runnable {
         Optional<Duration> trickle = script.trickleAt(point);
         if (trickle.isPresent()) {
             for (byte octet : reply.getBytes(StandardCharsets.UTF_8)) {
-                server.pause(trickle.get());
+                pause(trickle.get());
                 out.write(octet);
                 out.flush();
             }

@@ -130,6 +130,16 @@ class ScriptedSinkTest {
     }
 
     @Test
+    void aSilentSinkNoticesWhenTheClientGivesUp() throws Exception {
+        try (SmtpSinkServer sink = SmtpSinkServer.start()) {
+            sink.delay(ReplyPoint.GREETING, Duration.ofHours(1));
+            new java.net.Socket(sink.host(), sink.port()).close();
+
+            assertThat(sink.awaitConnectionClosed(1, WAIT).commands()).isEmpty();
+        }
+    }
+
+    @Test
     void dropsTheConnectionInsteadOfTheGreeting() throws Exception {
         try (SmtpSinkServer sink = SmtpSinkServer.start()) {
             sink.dropInsteadOfReplying(ReplyPoint.GREETING);
