@@ -234,6 +234,20 @@ public final class DeliveryService implements AutoCloseable {
         }
     }
 
+    /**
+     * Recipients claimed and handed to an attempt that has not ended yet (running, or waiting for
+     * a connection or destination slot). Zero when the service is idle; an attempt that never
+     * ended (a hang) would keep it above zero.
+     */
+    public int recipientsInFlight() {
+        return inFlight.get();
+    }
+
+    /** Destination domains with an attempt running or waiting now; the service forgets the others. */
+    int destinationsInUse() {
+        return perDestination.destinations();
+    }
+
     /** Delivery attempts running now, each holding one outbound connection slot. */
     public int attemptsInFlight() {
         return limits.maxConnections() - connections.availablePermits();
