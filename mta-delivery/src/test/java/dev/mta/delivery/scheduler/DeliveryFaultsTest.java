@@ -43,6 +43,8 @@ class DeliveryFaultsTest {
     static final int MESSAGES = 3;
     private static final String DOMAIN = "faulty.example";
     private static final String MX_HOST = "mx.faulty.example";
+    /** A domain in the same zone whose host (the harness's third receiver) works. */
+    private static final String HEALTHY = "healthy." + DOMAIN;
     /** On the loopback network, where nothing listens: connections to it are refused. */
     private static final String NOBODY = "127.0.3.1";
     /** On the loopback network, where a listener that never accepts lets the connections time out. */
@@ -52,13 +54,16 @@ class DeliveryFaultsTest {
     Path dir;
 
     private DeliveryHarness relay(String mxAddress) throws Exception {
-        return DeliveryHarness.builder()
-                .smtpTimeout(SMTP_TIMEOUT)
+        return relay(mxAddress, DeliveryHarness.builder().smtpTimeout(SMTP_TIMEOUT).limits(10, MESSAGES));
+    }
+
+    private DeliveryHarness relay(String mxAddress, DeliveryHarness.Builder builder) throws Exception {
+        return builder
                 .dnsTimeout(DNS_TIMEOUT)
-                .limits(10, MESSAGES)
                 .zones(h -> h.dns.zone(DOMAIN).mx(DOMAIN, 10, MX_HOST)
                         .a(DOMAIN, h.mx2Address) // an implicit MX would be a downgrade: it must never be used
-                        .a(MX_HOST, mxAddress == null ? h.mx1Address : mxAddress))
+                        .a(MX_HOST, mxAddress == null ? h.mx1Address : mxAddress)
+                        .mx(HEALTHY, 10, "mx." + HEALTHY).a("mx." + HEALTHY, h.senderMxAddress))
                 .start(dir);
     }
 
@@ -242,6 +247,34 @@ class DeliveryFaultsTest {
             assertEveryAttemptDefers(relay, "4.4.2", "timeout waiting for the", SMTP_TIMEOUT);
             // The receiver had each message before its reply: RFC 5321 6.1 prefers such a duplicate to a loss.
             assertThat(relay.mx1().messages()).hasSize(ROUNDS * MESSAGES);
+        }
+    }
+
+    /**
+     * Attempts waiting for a faulty destination's slot hold no connection slot: mail to other
+     * destinations goes at once, not after the faulty attempts' timeouts (Postfix's qmgr keeps
+     * per-destination queues for the same reason).
+     */
+    @Test
+    void attemptsWaitingForASilentDestinationDoNotHoldUpMailToOthers() throws Exception {
+        Duration patient = Duration.ofSeconds(2);
+        try (DeliveryHarness relay = relay(null, DeliveryHarness.builder().smtpTimeout(patient).limits(2, 1)
+                .pollInterval(Duration.ofHours(1)))) {
+            relay.mx1().delay(ReplyPoint.GREETING, Duration.ofHours(1));
+            for (int i = 0; i < 5; i++) {
+                relay.queue("alice@sender.example", "user" + i + "@" + DOMAIN);
+            }
+            relay.queue("alice@sender.example", "bob@" + HEALTHY);
+
+            relay.service.start();
+
+            // Without a free connection slot it would wait for the first silent greeting to time out.
+            assertThat(relay.senderMx().awaitMessages(1, patient.dividedBy(2))).singleElement()
+                    .satisfies(m -> assertThat(m.recipients()).containsExactly("bob@" + HEALTHY));
+            assertThat(relay.mx1().connectionCount()).as("one attempt at a time to the silent destination").isEqualTo(1);
+            // The healthy attempt ends a moment after the receiver has its message (250, QUIT).
+            assertThat(ProcessResources.awaitCondition(relay.service::attemptsInFlight, held -> held == 1, PATIENCE))
+                    .as("connection slots held while the silent destination's attempts wait").isEqualTo(1);
         }
     }
 
