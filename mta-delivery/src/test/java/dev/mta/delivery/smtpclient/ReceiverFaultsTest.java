@@ -30,9 +30,12 @@ import org.junit.jupiter.api.Test;
 class ReceiverFaultsTest {
     private static final Duration TIMEOUT = Duration.ofMillis(400);
     /** How much later than its timeout a failure may be reported (scheduling on 2 busy cores). */
-    private static final Duration MARGIN = Duration.ofMillis(1500);
-    /** Slow enough that no reply of the sink (20 octets at least) is whole within {@link #TIMEOUT}. */
-    private static final Duration PER_OCTET = Duration.ofMillis(100);
+    private static final Duration MARGIN = Duration.ofSeconds(3);
+    /**
+     * Slow enough that no reply of the sink (14 octets at least) is whole within the timeout and
+     * the margin: a client that waited for the whole reply would fail the time check too.
+     */
+    private static final Duration PER_OCTET = Duration.ofMillis(300);
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     static final int ROUNDS = 3;
     static final int PER_ROUND = 4;
