@@ -20,6 +20,10 @@ public final class FailureClassifier {
         return switch (error) {
             case DeliveryError.ConnectFailed failed ->
                     next("4.4.1", "connect to " + host + ": " + failed.reason());
+            // RFC 3463 X.4.1: a connection attempt nobody answered is "no answer from host";
+            // X.4.2 (bad connection) is for a connection that was established.
+            case DeliveryError.Timeout timeout when timeout.stage() == Stage.CONNECT ->
+                    next("4.4.1", "connect to " + host + ": no answer within the connect timeout");
             // Once the final "." may have reached the server, another host could deliver a
             // second copy: defer instead (RFC 5321 4.5.3.2.6 accepts the rare duplicate this
             // still allows, not a systematic one).

@@ -178,9 +178,11 @@ public final class DeliveryService implements AutoCloseable {
         ClaimedRecipient first = group.getFirst();
         String domain = first.recipient().domain();
         try {
-            connections.acquire();
+            // The destination's slot first: attempts queued behind a slow or dead destination
+            // must not sit on connection slots that mail to other destinations could use.
+            DestinationSlots.Slot slot = perDestination.acquire(domain);
             try {
-                DestinationSlots.Slot slot = perDestination.acquire(domain);
+                connections.acquire();
                 try {
                     if (closing) {
                         // Not started, so not in flight: the claim lapses and the next start retries it.
@@ -190,10 +192,10 @@ public final class DeliveryService implements AutoCloseable {
                             bodySize(first.ref().message()), new QueuedBody(store, first.ref().message()));
                     settle(results);
                 } finally {
-                    slot.close();
+                    connections.release();
                 }
             } finally {
-                connections.release();
+                slot.close();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -232,6 +234,20 @@ public final class DeliveryService implements AutoCloseable {
             // Metrics must never stop mail.
             LOG.warn("delivery observer failed: {}", e.toString());
         }
+    }
+
+    /**
+     * Recipients claimed and handed to an attempt that has not ended yet (running, or waiting for
+     * a connection or destination slot). Zero when the service is idle; an attempt that never
+     * ended (a hang) would keep it above zero.
+     */
+    public int recipientsInFlight() {
+        return inFlight.get();
+    }
+
+    /** Destination domains with an attempt running or waiting now; the service forgets the others. */
+    int destinationsInUse() {
+        return perDestination.destinations();
     }
 
     /** Delivery attempts running now, each holding one outbound connection slot. */

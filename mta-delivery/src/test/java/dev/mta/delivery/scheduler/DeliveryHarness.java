@@ -95,12 +95,13 @@ final class DeliveryHarness implements AutoCloseable {
             Path anchors = java.nio.file.Files.writeString(directory.resolve("trust-anchors.txt"), dns.trustAnchor());
             dnsSettings = DnsSettings.validating(List.of(dns.address()), Duration.ofMillis(1500), 1, anchors);
         } else {
-            dnsSettings = new DnsSettings(List.of(dns.address()), Duration.ofMillis(500), 1);
+            dnsSettings = new DnsSettings(List.of(dns.address()), builder.dnsTimeout, 1);
         }
         resolver = DnsjavaResolver.create(dnsSettings);
         SelfIdentity self = new SelfIdentity(Set.of(HOSTNAME), List.of());
         client = new SmtpClient(SmtpClientSettings.defaults(HOSTNAME)
-                .withTimeouts(SmtpTimeouts.uniform(Duration.ofSeconds(5)))
+                .withTimeouts(SmtpTimeouts.uniform(builder.smtpTimeout))
+                .withQuitTimeout(builder.smtpTimeout)
                 .withReuseIdleTime(builder.reuseIdleTime));
         MessageDelivery delivery = new MessageDelivery(
                 new Router(resolver, builder.routes.apply(this), self, port, new Random(7)),
@@ -208,6 +209,8 @@ final class DeliveryHarness implements AutoCloseable {
         javax.net.ssl.X509TrustManager pkixTrust = systemTrust();
         int maxPerDestination = 5;
         Duration pollInterval = Duration.ofSeconds(1);
+        Duration smtpTimeout = Duration.ofSeconds(5);
+        Duration dnsTimeout = Duration.ofMillis(500);
         java.util.function.Consumer<DeliveryHarness> zones = h -> {
         };
 
@@ -284,6 +287,18 @@ final class DeliveryHarness implements AutoCloseable {
 
         Builder pkixTrust(javax.net.ssl.X509TrustManager trust) {
             this.pkixTrust = trust;
+            return this;
+        }
+
+        /** The SMTP client's timeout at every stage, and for QUIT (5 s unless set). */
+        Builder smtpTimeout(Duration timeout) {
+            this.smtpTimeout = timeout;
+            return this;
+        }
+
+        /** How long the resolver waits for one answer, asking once (500 ms unless set; unsigned zones only). */
+        Builder dnsTimeout(Duration timeout) {
+            this.dnsTimeout = timeout;
             return this;
         }
 

@@ -11,5 +11,14 @@ enum Fault {
     /** Over UDP an empty answer with the TC bit (RFC 1035 4.1.1), so the client must ask over TCP. */
     TRUNCATE_UDP,
     /** An answer with the right id whose body cannot be parsed. */
-    MALFORMED
+    MALFORMED,
+    /** Random octets instead of a DNS message, as from a broken middlebox or a stray service on the port. */
+    GARBAGE,
+    /**
+     * An NXDOMAIN answer whose id is not the query's: a stray or spoofed packet, which a client
+     * must not take for the answer (RFC 5452 4.3), least of all as "no such domain".
+     */
+    WRONG_ID,
+    /** The zone's answer cut off halfway, without the TC bit: a datagram damaged on the way. */
+    CUT_SHORT
 }

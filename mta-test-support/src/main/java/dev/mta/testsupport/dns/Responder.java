@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
@@ -74,6 +75,9 @@ final class Responder {
                 case REFUSE -> Optional.of(reply(query, Rcode.REFUSED).toWire());
                 case MALFORMED -> Optional.of(malformed(query));
                 case TRUNCATE_UDP -> Optional.of(truncated(query));
+                case GARBAGE -> Optional.of(garbage(query));
+                case WRONG_ID -> Optional.of(wrongId(query));
+                case CUT_SHORT -> Optional.of(cutShort(answer(query, name, type).toWire()));
             };
         }
         Message response = answer(query, name, type);
@@ -171,6 +175,34 @@ final class Responder {
         byte[] wire = response.toWire();
         wire[7] = 1; // ANCOUNT (RFC 1035 4.1.1)
         return wire;
+    }
+
+    /**
+     * Octets that are no DNS message, the same for the same query so a test failure repeats:
+     * shorter than a header or longer, and never starting with the query's id.
+     */
+    private static byte[] garbage(Message query) {
+        int id = query.getHeader().getID();
+        Random random = new Random(id);
+        byte[] octets = new byte[1 + random.nextInt(2 * Header.LENGTH + 40)];
+        random.nextBytes(octets);
+        if (octets.length >= 2 && ((octets[0] & 0xff) << 8 | (octets[1] & 0xff)) == id) {
+            octets[0] ^= (byte) 0xff;
+        }
+        return octets;
+    }
+
+    /** RFC 1035 4.1.1: an answer goes with the query of the same ID; this one names another. */
+    private static byte[] wrongId(Message query) {
+        Message stray = reply(query, Rcode.NXDOMAIN);
+        stray.getHeader().setFlag(Flags.AA);
+        stray.getHeader().setID((query.getHeader().getID() + 1) & 0xffff);
+        return stray.toWire();
+    }
+
+    /** The first half of the answer (at least its header and a little more), so its counts promise records that are missing. */
+    private static byte[] cutShort(byte[] answer) {
+        return Arrays.copyOf(answer, Math.max(Header.LENGTH + 1, answer.length / 2));
     }
 
     /** FORMERR with the query's id when at least its header arrived; otherwise nothing to answer. */

@@ -233,6 +233,55 @@ public final class TestDnsServer implements AutoCloseable {
         fault(name, type, Fault.MALFORMED);
     }
 
+    /** Answers queries for {@code name} with random octets that are no DNS message at all. */
+    public void garbage(String name) {
+        fault(name, Behaviours.EVERY_TYPE, Fault.GARBAGE);
+    }
+
+    public void garbage(String name, int type) {
+        fault(name, type, Fault.GARBAGE);
+    }
+
+    /**
+     * Answers queries for {@code name} with NXDOMAIN under another query's id: a stray or
+     * spoofed answer that the client must ignore (RFC 5452 4.3) and so, over UDP, times out.
+     */
+    public void wrongId(String name) {
+        fault(name, Behaviours.EVERY_TYPE, Fault.WRONG_ID);
+    }
+
+    public void wrongId(String name, int type) {
+        fault(name, type, Fault.WRONG_ID);
+    }
+
+    /** Answers queries for {@code name} with the first half of the zone's answer and no TC bit. */
+    public void cutShort(String name) {
+        fault(name, Behaviours.EVERY_TYPE, Fault.CUT_SHORT);
+    }
+
+    public void cutShort(String name, int type) {
+        fault(name, type, Fault.CUT_SHORT);
+    }
+
+    /**
+     * Stops listening on TCP and drops the TCP connections open now, while UDP goes on: a client
+     * that falls back to TCP (after {@link #truncateUdp}) has its connection refused. For good:
+     * {@link #clearFaults()} does not bring TCP back.
+     */
+    public void refuseTcp() {
+        try {
+            tcp.close();
+            for (Socket connection : connections) {
+                connection.close();
+            }
+            tcpAcceptor.join(Duration.ofSeconds(5));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Waits this long before replying (or not replying) to queries for {@code name}. */
     public void delay(String name, Duration delay) {
         behaviours.delay(DnsNames.absolute(name), Behaviours.EVERY_TYPE, delay);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,6 +16,9 @@ final class SinkScript {
     private final Map<ConnectionPoint, String> connectionReplies = new ConcurrentHashMap<>();
     private final Map<String, String> recipientReplies = new ConcurrentHashMap<>();
     private final Map<ReplyPoint, Duration> delays = new ConcurrentHashMap<>();
+    private final Map<ReplyPoint, Duration> trickles = new ConcurrentHashMap<>();
+    private final Set<ReplyPoint> dropsInstead = ConcurrentHashMap.newKeySet();
+    private final Set<ReplyPoint> dropsAfter = ConcurrentHashMap.newKeySet();
     private volatile long dropDuringDataAfter = -1;
     private volatile long stallDuringDataAfter = -1;
     private volatile long replyDuringDataAfter = -1;
@@ -43,6 +47,21 @@ final class SinkScript {
         delays.put(point, delay);
     }
 
+    void trickle(ReplyPoint point, Duration perOctet) {
+        if (perOctet.isNegative()) {
+            throw new IllegalArgumentException("negative pause: " + perOctet);
+        }
+        trickles.put(point, perOctet);
+    }
+
+    void dropInsteadOfReplying(ReplyPoint point) {
+        dropsInstead.add(point);
+    }
+
+    void dropAfterReplying(ReplyPoint point) {
+        dropsAfter.add(point);
+    }
+
     void dropDuringData(long afterBytes) {
         dropDuringDataAfter = afterBytes;
     }
@@ -61,6 +80,9 @@ final class SinkScript {
         connectionReplies.clear();
         recipientReplies.clear();
         delays.clear();
+        trickles.clear();
+        dropsInstead.clear();
+        dropsAfter.clear();
         dropDuringDataAfter = -1;
         stallDuringDataAfter = -1;
         replyDuringDataAfter = -1;
@@ -80,6 +102,18 @@ final class SinkScript {
 
     Optional<Duration> delayAt(ReplyPoint point) {
         return Optional.ofNullable(delays.get(point));
+    }
+
+    Optional<Duration> trickleAt(ReplyPoint point) {
+        return Optional.ofNullable(trickles.get(point));
+    }
+
+    boolean dropsInsteadOfReplying(ReplyPoint point) {
+        return dropsInstead.contains(point);
+    }
+
+    boolean dropsAfterReplying(ReplyPoint point) {
+        return dropsAfter.contains(point);
     }
 
     long dropDuringDataAfter() {

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.ExtendedSSLSession;
@@ -74,7 +76,7 @@ final class SinkSession implements Runnable {
             String greeting = choose(ReplyPoint.GREETING, "220 " + settings.hostName() + " ESMTP sink");
             // RFC 5321 3.1: after a refusing greeting the server waits for QUIT, answering 503.
             greetingRefused = !greeting.startsWith("2");
-            send(greeting);
+            sendAt(ReplyPoint.GREETING, greeting);
             String line;
             while ((line = readCommand()) != null) {
                 if (!handle(line)) {
@@ -113,13 +115,13 @@ final class SinkSession implements Runnable {
             case "RSET" -> {
                 String reply = choose(ReplyPoint.RSET, "250 2.0.0 OK");
                 resetTransaction();
-                send(reply);
+                sendAt(ReplyPoint.RSET, reply);
             }
             case "NOOP" -> reply("250 2.0.0 OK");
             case "QUIT" -> {
                 connection.quit();
                 server.changed();
-                send(choose(ReplyPoint.QUIT, "221 2.0.0 Bye"));
+                sendAt(ReplyPoint.QUIT, choose(ReplyPoint.QUIT, "221 2.0.0 Bye"));
                 return false;
             }
             default -> reply("500 5.5.2 Command not recognised");
@@ -160,7 +162,7 @@ final class SinkSession implements Runnable {
             extended = true;
             resetTransaction();
         }
-        send(reply);
+        sendAt(ReplyPoint.EHLO, reply);
     }
 
     private void helo(String line) throws IOException, InterruptedException {
@@ -175,7 +177,7 @@ final class SinkSession implements Runnable {
             extended = false;
             resetTransaction();
         }
-        send(reply);
+        sendAt(ReplyPoint.HELO, reply);
     }
 
     private void mail(String line) throws IOException, InterruptedException {
@@ -218,7 +220,7 @@ final class SinkSession implements Runnable {
             mailParameters = parameters;
             connection.transactionStarted();
         }
-        send(reply);
+        sendAt(ReplyPoint.MAIL, reply);
     }
 
     private void rcpt(String line) throws IOException, InterruptedException {
@@ -250,7 +252,7 @@ final class SinkSession implements Runnable {
             recipients.add(address);
             recipientParameters.put(address, parameters);
         }
-        send(reply);
+        sendAt(ReplyPoint.RCPT, reply);
     }
 
     private void data() throws IOException, InterruptedException {
@@ -265,7 +267,7 @@ final class SinkSession implements Runnable {
             return;
         }
         String go = choose(ReplyPoint.DATA, "354 End data with <CR><LF>.<CR><LF>");
-        send(go);
+        sendAt(ReplyPoint.DATA, go);
         if (!go.startsWith("3")) {
             return;
         }
@@ -318,7 +320,7 @@ final class SinkSession implements Runnable {
             // window in which a crashing client cannot know it was delivered.
             String reply = script.replyAt(ReplyPoint.END_OF_DATA, connection.number()).orElse("250 2.0.0 OK queued");
             reply = reply.endsWith("\n") ? reply : reply + "\r\n";
-            if (reply.startsWith("2")) {
+            if (reply.startsWith("2") && !script.dropsInsteadOfReplying(ReplyPoint.END_OF_DATA)) {
                 // Recorded before the reply goes out, so a client that saw 250 finds the message.
                 server.record(new ReceivedMessage(heloName, mailFrom, mailParameters, recipients,
                         body.toByteArray(), tls, recipientParameters, Optional.ofNullable(authenticatedUser),
@@ -326,7 +328,7 @@ final class SinkSession implements Runnable {
                 connection.messageAccepted();
             }
             pause(ReplyPoint.END_OF_DATA);
-            send(reply);
+            sendAt(ReplyPoint.END_OF_DATA, reply);
         }
         resetTransaction();
     }
@@ -342,7 +344,7 @@ final class SinkSession implements Runnable {
             return;
         }
         String reply = choose(ReplyPoint.STARTTLS, "220 2.0.0 Ready to start TLS");
-        send(reply);
+        sendAt(ReplyPoint.STARTTLS, reply);
         if (!reply.startsWith("2")) {
             return;
         }
@@ -423,7 +425,7 @@ final class SinkSession implements Runnable {
         if (reply.startsWith("2")) {
             authenticatedUser = user;
         }
-        send(reply);
+        sendAt(ReplyPoint.AUTH, reply);
     }
 
     private static final class AuthCancelled extends RuntimeException {
@@ -526,16 +528,74 @@ final class SinkSession implements Runnable {
     }
 
     /** Waits as scripted, then gives the scripted reply at {@code point} or the default one. */
-    private String choose(ReplyPoint point, String defaultReply) throws InterruptedException {
+    private String choose(ReplyPoint point, String defaultReply) throws IOException, InterruptedException {
         pause(point);
         String reply = script.replyAt(point, connection.number()).orElse(defaultReply);
         return reply.endsWith("\n") ? reply : reply + "\r\n";
     }
 
-    private void pause(ReplyPoint point) throws InterruptedException {
+    private void pause(ReplyPoint point) throws IOException, InterruptedException {
         Optional<Duration> delay = script.delayAt(point);
         if (delay.isPresent()) {
-            server.pause(delay.get());
+            pause(delay.get());
+        }
+    }
+
+    /**
+     * Waits this long, less if the sink closes; a client that hangs up meanwhile ends the session,
+     * as a real server blocked in a read would notice, so a silent sink does not keep connections
+     * its client has long given up. Once the client sends something the rest of the wait is plain
+     * (what arrived stays buffered for the next command); over TLS the wait is plain throughout.
+     */
+    private void pause(Duration delay) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + delay.toNanos();
+        if (in.buffered() == 0 && tls.isEmpty()) {
+            int before = socket.getSoTimeout();
+            try {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    socket.setSoTimeout((int) Math.clamp(TimeUnit.NANOSECONDS.toMillis(left), 1, Integer.MAX_VALUE));
+                    if (!in.awaitData()) {
+                        throw new EndSession("the client hung up while the sink waited");
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                // The whole wait passed in silence.
+            } finally {
+                if (!socket.isClosed()) {
+                    socket.setSoTimeout(before);
+                }
+            }
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            server.pause(Duration.ofNanos(left));
+        }
+    }
+
+    /**
+     * Sends the reply at a scripted point as the script says: not at all (the connection closes
+     * instead), octet by octet, or followed by closing the connection.
+     */
+    private void sendAt(ReplyPoint point, String reply) throws IOException, InterruptedException {
+        if (script.dropsInsteadOfReplying(point)) {
+            throw new EndSession("dropped instead of replying at " + point);
+        }
+        Optional<Duration> trickle = script.trickleAt(point);
+        if (trickle.isPresent()) {
+            for (byte octet : reply.getBytes(StandardCharsets.UTF_8)) {
+                pause(trickle.get());
+                out.write(octet);
+                out.flush();
+            }
+            if (reply.startsWith("421")) {
+                throw new EndSession("421 sent");
+            }
+        } else {
+            send(reply);
+        }
+        if (script.dropsAfterReplying(point)) {
+            throw new EndSession("dropped after replying at " + point);
         }
     }
 

@@ -26,7 +26,8 @@ import javax.net.ssl.SSLContext;
  * A recording, scriptable SMTP receiver on a loopback address, for tests of delivery. Unless told
  * otherwise it answers like a permissive MX (220, 250, 354) and keeps every accepted message.
  * A test can script the reply at any {@link ReplyPoint} (per recipient, per connection), delay
- * replies, drop or stall the connection during DATA, spoil the TLS handshake, leave extensions
+ * replies or trickle them octet by octet, drop the connection in place of a reply or after one,
+ * drop or stall the connection during DATA, spoil the TLS handshake, leave extensions
  * out, answer EHLO with 500, and require AUTH. One virtual thread per connection.
  *
  * <pre>{@code
@@ -160,6 +161,33 @@ public final class SmtpSinkServer implements AutoCloseable {
     /** Waits this long before answering at {@code point} (for the client's timeouts). */
     public void delay(ReplyPoint point, Duration delay) {
         script.delay(point, delay);
+    }
+
+    /**
+     * Sends the reply at {@code point} one octet at a time, waiting {@code perOctet} before each:
+     * every read the client makes gets something, yet the whole reply takes its length times
+     * {@code perOctet}. Only a deadline for the whole reply (RFC 5321 4.5.3.2), not a timeout
+     * between reads, ends the wait in time.
+     */
+    public void trickle(ReplyPoint point, Duration perOctet) {
+        script.trickle(point, perOctet);
+    }
+
+    /**
+     * Closes the connection where it would reply at {@code point}, without a word, as a server
+     * that crashes there. At {@link ReplyPoint#END_OF_DATA} the message has arrived whole but is
+     * not kept: the client cannot know whether it was delivered.
+     */
+    public void dropInsteadOfReplying(ReplyPoint point) {
+        script.dropInsteadOfReplying(point);
+    }
+
+    /**
+     * Replies at {@code point} as usual, then closes the connection: after the 354 to
+     * {@link ReplyPoint#DATA}, before any of the content is read.
+     */
+    public void dropAfterReplying(ReplyPoint point) {
+        script.dropAfterReplying(point);
     }
 
     /** Closes the connection once this many octets of message data have arrived. */

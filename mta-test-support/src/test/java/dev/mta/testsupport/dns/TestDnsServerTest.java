@@ -301,6 +301,55 @@ class TestDnsServerTest {
     }
 
     @Test
+    void garbageIsNoAnswerToTheQuery() throws IOException {
+        dns.garbage("example.org");
+        Message query = Message.newQuery(Record.newRecord(Name.fromString("example.org."), Type.MX, DClass.IN));
+
+        byte[] reply = rawUdp(query);
+
+        assertThat(reply).isNotEmpty();
+        assertThat(reply.length >= 2 && ((reply[0] & 0xff) << 8 | (reply[1] & 0xff)) == query.getHeader().getID())
+                .as("starts with the query's id").isFalse();
+        assertThat(rawUdp(query)).as("the same garbage for the same query").isEqualTo(reply);
+    }
+
+    @Test
+    void wrongIdAnswerIsAnNxdomainForAnotherQuery() throws IOException {
+        dns.wrongId("example.org", Type.MX);
+        Message query = Message.newQuery(Record.newRecord(Name.fromString("example.org."), Type.MX, DClass.IN));
+
+        Message stray = new Message(rawUdp(query));
+
+        assertThat(stray.getHeader().getID()).isNotEqualTo(query.getHeader().getID());
+        assertThat(stray.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+        assertThat(stray.getQuestion().getName()).isEqualTo(Name.fromString("example.org."));
+    }
+
+    @Test
+    void answerCutShortHasTheQueryIdNoTcBitAndCannotBeParsed() throws IOException {
+        dns.cutShort("example.org", Type.MX);
+        Message query = Message.newQuery(Record.newRecord(Name.fromString("example.org."), Type.MX, DClass.IN));
+
+        byte[] reply = rawUdp(query);
+
+        assertThat(new org.xbill.DNS.Header(Arrays.copyOf(reply, 12)).getID()).isEqualTo(query.getHeader().getID());
+        assertThat(new org.xbill.DNS.Header(Arrays.copyOf(reply, 12)).getFlag(Flags.TC)).isFalse();
+        assertThatThrownBy(() -> new Message(reply)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void refusedTcpLeavesUdpAnswering() throws IOException {
+        dns.refuseTcp();
+        SimpleResolver tcp = resolver();
+        tcp.setTCP(true);
+
+        assertThatThrownBy(() -> ask(tcp, "example.org", Type.MX)).isInstanceOf(IOException.class);
+        assertThat(ask(udp(), "example.org", Type.MX).getSection(Section.ANSWER)).hasSize(3);
+        assertThatThrownBy(() -> new java.net.Socket(dns.address().getAddress(), dns.port()))
+                .isInstanceOf(java.net.ConnectException.class);
+    }
+
+    @Test
     void unparseableQueryGetsFormerr() throws IOException {
         byte[] garbage = new byte[] {0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 7, 'e', 'x'};
 

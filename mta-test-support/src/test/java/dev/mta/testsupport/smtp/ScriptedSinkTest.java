@@ -105,6 +105,98 @@ class ScriptedSinkTest {
     }
 
     @Test
+    void tricklesAReplyOneOctetAtATime() throws Exception {
+        try (SmtpSinkServer sink = SmtpSinkServer.start()) {
+            sink.trickle(ReplyPoint.GREETING, Duration.ofMillis(20));
+            try (java.net.Socket socket = new java.net.Socket(sink.host(), sink.port())) {
+                var in = socket.getInputStream();
+                long start = System.nanoTime();
+                StringBuilder greeting = new StringBuilder();
+                int reads = 0;
+                byte[] buffer = new byte[512];
+                while (greeting.indexOf("\n") < 0) {
+                    int n = in.read(buffer);
+                    assertThat(n).isPositive();
+                    greeting.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
+                    reads++;
+                }
+                String expected = "220 sink.test ESMTP sink\r\n";
+                assertThat(greeting.toString()).isEqualTo(expected);
+                assertThat(reads).as("the octets came one by one").isGreaterThan(expected.length() / 2);
+                assertThat(Duration.ofNanos(System.nanoTime() - start))
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(20L * expected.length()));
+            }
+        }
+    }
+
+    @Test
+    void aSilentSinkNoticesWhenTheClientGivesUp() throws Exception {
+        try (SmtpSinkServer sink = SmtpSinkServer.start()) {
+            sink.delay(ReplyPoint.GREETING, Duration.ofHours(1));
+            new java.net.Socket(sink.host(), sink.port()).close();
+
+            assertThat(sink.awaitConnectionClosed(1, WAIT).commands()).isEmpty();
+        }
+    }
+
+    @Test
+    void dropsTheConnectionInsteadOfTheGreeting() throws Exception {
+        try (SmtpSinkServer sink = SmtpSinkServer.start()) {
+            sink.dropInsteadOfReplying(ReplyPoint.GREETING);
+            try (SmtpTestClient client = SmtpTestClient.connect(sink.host(), sink.port())) {
+                assertThat(client.isClosedByServer()).isTrue();
+            }
+            assertThat(sink.awaitConnectionClosed(1, WAIT).commands()).isEmpty();
+        }
+    }
+
+    @Test
+    void dropsTheConnectionRightAfterTheGoAheadForData() throws Exception {
+        try (SmtpSinkServer sink = SmtpSinkServer.start(); SmtpTestClient client = connect(sink)) {
+            client.ehlo("client.example.org");
+            client.command("MAIL FROM:<a@example.org>");
+            client.command("RCPT TO:<b@example.com>");
+            sink.dropAfterReplying(ReplyPoint.DATA);
+
+            assertThat(client.command("DATA").code()).isEqualTo(354);
+            assertThat(client.isClosedByServer()).isTrue();
+            assertThat(sink.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void dropsTheConnectionAfterTheFinalDotWithoutKeepingTheMessage() throws Exception {
+        try (SmtpSinkServer sink = SmtpSinkServer.start(); SmtpTestClient client = connect(sink)) {
+            client.ehlo("client.example.org");
+            client.command("MAIL FROM:<a@example.org>");
+            client.command("RCPT TO:<b@example.com>");
+            sink.dropInsteadOfReplying(ReplyPoint.END_OF_DATA);
+            assertThat(client.command("DATA").code()).isEqualTo(354);
+
+            client.sendRaw("Subject: x\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(client.isClosedByServer()).isTrue();
+            assertThat(sink.awaitConnectionClosed(1, WAIT).messages()).isZero();
+            assertThat(sink.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void resetRepliesEndsTricklesAndDrops() throws Exception {
+        try (SmtpSinkServer sink = SmtpSinkServer.start()) {
+            sink.trickle(ReplyPoint.GREETING, Duration.ofSeconds(10));
+            sink.dropInsteadOfReplying(ReplyPoint.EHLO);
+            sink.dropAfterReplying(ReplyPoint.MAIL);
+            sink.resetReplies();
+            try (SmtpTestClient client = connect(sink)) {
+                assertThat(client.ehlo("client.example.org").code()).isEqualTo(250);
+                assertThat(client.command("MAIL FROM:<a@example.org>").code()).isEqualTo(250);
+                assertThat(client.command("NOOP").code()).isEqualTo(250);
+            }
+        }
+    }
+
+    @Test
     void answersEhloWith500WhenHeloOnly() throws Exception {
         try (SmtpSinkServer sink = SmtpSinkServer.builder().heloOnly().start(); SmtpTestClient client = connect(sink)) {
             assertThat(client.ehlo("client.example.org").code()).isEqualTo(500);
