@@ -24,6 +24,12 @@ public final class FailureClassifier {
             // X.4.2 (bad connection) is for a connection that was established.
             case DeliveryError.Timeout timeout when timeout.stage() == Stage.CONNECT ->
                     next("4.4.1", "connect to " + host + ": no answer within the connect timeout");
+            // A server that takes the connection but never greets has not answered the call
+            // either (X.4.1); the scheduler suspends such a destination (DeadDestinations).
+            case DeliveryError.Timeout timeout when timeout.stage() == Stage.GREETING ->
+                    next("4.4.1", "timeout in the greeting stage with " + host);
+            case DeliveryError.ConnectionLost lost when lost.stage() == Stage.GREETING ->
+                    next("4.4.1", "lost connection with " + host + " during the greeting");
             // Once the final "." may have reached the server, another host could deliver a
             // second copy: defer instead (RFC 5321 4.5.3.2.6 accepts the rare duplicate this
             // still allows, not a systematic one).

@@ -1,6 +1,9 @@
 package dev.mta.delivery.scheduler;
 
 import dev.mta.delivery.attempt.AttemptResult;
+import dev.mta.delivery.attempt.DeliveryOutcome;
+import dev.mta.delivery.attempt.Via;
+import dev.mta.queue.Diagnosis;
 import dev.mta.delivery.attempt.MessageDelivery;
 import dev.mta.delivery.notice.Notifier;
 import dev.mta.delivery.attempt.QueuedBody;
@@ -19,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,6 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
+    /**
+     * How long a destination no server of which answered stays suspended. Short against the retry
+     * schedule (minutes to hours), so a destination that comes back loses little, and long
+     * against the connect and greeting timeouts that every claimed recipient would wait out.
+     */
+    static final Duration SUSPENSION = Duration.ofMinutes(1);
 
     private final MessageStore store;
     private final MessageDelivery delivery;
@@ -46,6 +56,7 @@ public final class DeliveryService implements AutoCloseable {
     private final DeliveryObserver observer;
     private final Semaphore connections;
     private final DestinationSlots perDestination;
+    private final DeadDestinations dead = new DeadDestinations(SUSPENSION);
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-", 0).factory());
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final Object wakeup = new Object();
@@ -178,10 +189,17 @@ public final class DeliveryService implements AutoCloseable {
         ClaimedRecipient first = group.getFirst();
         String domain = first.recipient().domain();
         try {
+            if (deferIfSuspended(domain, group)) {
+                return;
+            }
             // The destination's slot first: attempts queued behind a slow or dead destination
             // must not sit on connection slots that mail to other destinations could use.
             DestinationSlots.Slot slot = perDestination.acquire(domain);
             try {
+                // While this waited for the slot, an attempt before it may have found the destination dead.
+                if (deferIfSuspended(domain, group)) {
+                    return;
+                }
                 connections.acquire();
                 try {
                     if (closing) {
@@ -190,6 +208,7 @@ public final class DeliveryService implements AutoCloseable {
                     }
                     List<AttemptResult> results = delivery.deliver(first.envelope(), domain, group,
                             bodySize(first.ref().message()), new QueuedBody(store, first.ref().message()));
+                    dead.attempted(domain, results, clock.instant());
                     settle(results);
                 } finally {
                     connections.release();
@@ -202,6 +221,20 @@ public final class DeliveryService implements AutoCloseable {
         } catch (StoreException e) {
             LOG.error("cannot attempt {}: {}", first.ref().message(), e.getMessage());
         }
+    }
+
+    /** Defers the group at once, without a connection, when its destination is suspended. */
+    private boolean deferIfSuspended(String domain, List<ClaimedRecipient> group) {
+        if (closing) {
+            return false;
+        }
+        Optional<Diagnosis> suspended = dead.suspension(domain, clock.instant());
+        if (suspended.isEmpty()) {
+            return false;
+        }
+        DeliveryOutcome.Deferred deferred = new DeliveryOutcome.Deferred(suspended.get());
+        settle(group.stream().map(recipient -> new AttemptResult(recipient, deferred, Via.NONE)).toList());
+        return true;
     }
 
     private long bodySize(QueueId id) throws StoreException {

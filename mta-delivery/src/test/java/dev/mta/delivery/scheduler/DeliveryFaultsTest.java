@@ -198,7 +198,7 @@ class DeliveryFaultsTest {
     void aReceiverThatNeverGreetsDefersWithATimeout() throws Exception {
         try (DeliveryHarness relay = relay()) {
             relay.mx1().delay(ReplyPoint.GREETING, Duration.ofHours(1));
-            assertEveryAttemptDefers(relay, "4.4.2", "timeout in the greeting stage with " + MX_HOST, SMTP_TIMEOUT);
+            assertEveryAttemptDefers(relay, "4.4.1", "timeout in the greeting stage with " + MX_HOST, SMTP_TIMEOUT);
         }
     }
 
@@ -206,7 +206,7 @@ class DeliveryFaultsTest {
     void aReceiverTricklingItsGreetingDefersWithATimeout() throws Exception {
         try (DeliveryHarness relay = relay()) {
             relay.mx1().trickle(ReplyPoint.GREETING, PER_OCTET);
-            assertEveryAttemptDefers(relay, "4.4.2", "timeout in the greeting stage with " + MX_HOST, SMTP_TIMEOUT);
+            assertEveryAttemptDefers(relay, "4.4.1", "timeout in the greeting stage with " + MX_HOST, SMTP_TIMEOUT);
         }
     }
 
