@@ -52,7 +52,9 @@ final class LoadSink implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final ConcurrentLinkedQueue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> protocolErrors = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger refused = new AtomicInteger();
     private volatile Duration endOfDataHold = Duration.ZERO;
+    private volatile String refusal;
 
     private LoadSink(InetAddress address) throws IOException {
         server = new ServerSocket();
@@ -79,6 +81,24 @@ final class LoadSink implements AutoCloseable {
     /** Waits this long before answering the end of data (the message is recorded before the wait). */
     void holdEndOfData(Duration hold) {
         endOfDataHold = hold;
+    }
+
+    /**
+     * Greets every new connection with this 4yz reply and hangs up (RFC 5321 3.8), as a receiver
+     * that is down for maintenance does; such connections are counted only in {@link #refusals()}.
+     */
+    void refuse(String reply) {
+        refusal = reply;
+    }
+
+    /** Serves again: new connections are greeted with 220. */
+    void serve() {
+        refusal = null;
+    }
+
+    /** Connections greeted with the refusal. */
+    int refusals() {
+        return refused.get();
     }
 
     /** Connections open now: accepted and not yet ended by QUIT or a close. */
@@ -137,7 +157,7 @@ final class LoadSink implements AutoCloseable {
                 Socket socket = server.accept();
                 sockets.add(socket);
                 accepted.incrementAndGet();
-                Thread.ofVirtual().name("load-sink-session").start(() -> serve(socket));
+                Thread.ofVirtual().name("load-sink-session").start(() -> converse(socket));
             } catch (SocketException e) {
                 return; // closed
             } catch (IOException e) {
@@ -146,7 +166,19 @@ final class LoadSink implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket) {
+    private void converse(Socket socket) {
+        String refusing = refusal;
+        if (refusing != null) {
+            try (socket) {
+                reply(socket.getOutputStream(), refusing);
+            } catch (IOException e) {
+                // The relay hung up first: it was refused all the same.
+            } finally {
+                sockets.remove(socket);
+                refused.incrementAndGet();
+            }
+            return;
+        }
         String destination = socket.getLocalAddress().getHostAddress();
         AtomicInteger openHere = openByDestination.computeIfAbsent(destination, d -> new AtomicInteger());
         AtomicInteger transactionsHere = transactionsByDestination.computeIfAbsent(destination, d -> new AtomicInteger());

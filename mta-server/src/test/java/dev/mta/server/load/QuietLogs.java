@@ -9,16 +9,17 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the relay's per-message info lines (accepted, one per attempt, removed) out of the test
- * output while a load test runs, hundreds of thousands of them, and keeps every warning and
- * error, so the test can say none was logged. Restores the level when closed.
+ * Keeps the relay's own log lines (accepted, one per attempt, removed: hundreds of thousands in a
+ * load test, and a warning for every deferral while a backlog forms) out of the test output, and
+ * collects its warnings and errors, so the test can count them and say none was unexpected.
+ * Restores the logger when closed.
  */
 final class QuietLogs implements AutoCloseable {
     private static final int KEPT = 200;
 
     private final Logger relayLogger = (Logger) LoggerFactory.getLogger("dev.mta");
-    private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
     private final Level previous = relayLogger.getLevel();
+    private final boolean previousAdditivity = relayLogger.isAdditive();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private int warningCount;
@@ -49,10 +50,19 @@ final class QuietLogs implements AutoCloseable {
     };
 
     QuietLogs() {
-        collector.setContext(root.getLoggerContext());
+        collector.setContext(relayLogger.getLoggerContext());
         collector.start();
-        root.addAppender(collector);
+        relayLogger.addAppender(collector);
+        relayLogger.setAdditive(false);
         relayLogger.setLevel(Level.WARN);
+    }
+
+    /** Forgets what was collected so far, to look at one phase of a test. */
+    synchronized void clear() {
+        warnings.clear();
+        errors.clear();
+        warningCount = 0;
+        errorCount = 0;
     }
 
     synchronized List<String> errors() {
@@ -70,7 +80,8 @@ final class QuietLogs implements AutoCloseable {
     @Override
     public void close() {
         relayLogger.setLevel(previous);
-        root.detachAppender(collector);
+        relayLogger.setAdditive(previousAdditivity);
+        relayLogger.detachAppender(collector);
         collector.stop();
     }
 }
