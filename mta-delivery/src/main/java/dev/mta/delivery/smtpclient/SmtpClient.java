@@ -245,8 +245,7 @@ public final class SmtpClient implements AutoCloseable {
         Optional<TransactionResult.NotSendable> refusal =
                 Sendability.check(message, connection.extensions(), hop.mxHost());
         if (refusal.isPresent()) {
-            release(connection, true);
-            attempt.complete(new Attempt(refusal.get(), false));
+            release(connection, true, () -> attempt.complete(new Attempt(refusal.get(), false)));
             return;
         }
         connection.countTransaction();
@@ -256,24 +255,32 @@ public final class SmtpClient implements AutoCloseable {
                 attempt.completeExceptionally(error);
                 return;
             }
+            Attempt done = new Attempt(outcome.result(), outcome.staleSession());
             if (outcome.staleSession()) {
                 connection.close();
+                attempt.complete(done);
             } else {
-                release(connection, outcome.reusable());
+                release(connection, outcome.reusable(), () -> attempt.complete(done));
             }
-            attempt.complete(new Attempt(outcome.result(), outcome.staleSession()));
         });
     }
 
-    /** Back to the pool for the next message to this hop, or QUIT. */
-    private void release(SmtpConnection connection, boolean reusable) {
+    /**
+     * Back to the pool for the next message to this hop, or QUIT; {@code then} runs once the
+     * connection is parked, or closed after the QUIT reply (or the quit timeout). The attempt ends
+     * only then, as a Postfix delivery agent does: the caller's per-destination slot covers the
+     * connection until it is gone, so the next hop never sees more connections than the limit.
+     */
+    private void release(SmtpConnection connection, boolean reusable, Runnable then) {
         boolean keep = reusable && !closed.get() && connection.isUsable()
                 && !settings.reuseIdleTime().isZero()
                 && connection.transactions() < settings.maxMessagesPerConnection();
         if (keep) {
             pool.park(connection.hop(), connection);
+            then.run();
         } else {
             connection.quit();
+            connection.closeFuture().addListener(closed -> then.run());
         }
     }
 }
