@@ -40,37 +40,19 @@ public record PemKeyMaterial(List<X509Certificate> chain, PrivateKey privateKey)
     }
 
     /**
-     * Loads and checks a chain and key: the files exist and hold PEM, the key is not
-     * encrypted, it belongs to the first certificate, and each certificate is issued by the
-     * next one.
+     * Loads and checks a chain and key: no other user can replace either file nor read the key
+     * (see {@link KeyFilePermissions}), the files exist and hold PEM, the key is not encrypted,
+     * it belongs to the first certificate, and each certificate is issued by the next one.
      */
     public static PemKeyMaterial load(Path certificateChainFile, Path privateKeyFile) throws KeyMaterialException {
-        checkNotReadableByOthers(privateKeyFile);
+        KeyFilePermissions.requireNotReadableByOthers(privateKeyFile);
+        KeyFilePermissions.requireNotReplaceableByOthers(privateKeyFile, "private key");
+        KeyFilePermissions.requireNotReplaceableByOthers(certificateChainFile, "certificate chain");
         List<X509Certificate> chain = readChain(certificateChainFile);
         PrivateKey key = readKey(privateKeyFile);
         checkKeyMatches(certificateChainFile, privateKeyFile, chain.getFirst(), key);
         checkOrder(certificateChainFile, chain);
         return new PemKeyMaterial(chain, key);
-    }
-
-    /**
-     * A private key every local user can read is no longer private: refuse it, as ssh does. The
-     * owner and a group (Debian's ssl-cert) may read it.
-     */
-    private static void checkNotReadableByOthers(Path keyFile) throws KeyMaterialException {
-        try {
-            java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions =
-                    java.nio.file.Files.getPosixFilePermissions(keyFile);
-            if (permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
-                throw new KeyMaterialException(keyFile, "the private key is readable by every user ("
-                        + java.nio.file.attribute.PosixFilePermissions.toString(permissions)
-                        + "); make it readable by the relay's user only: chmod 600 (or 640 for a group such as ssl-cert)");
-            }
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: nothing to check.
-        } catch (java.io.IOException e) {
-            // Missing or unreadable: reading the key says so with the reason.
-        }
     }
 
     private static List<X509Certificate> readChain(Path file) throws KeyMaterialException {

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * appears, came in clear and are dropped: nothing sent before the handshake may be read as if it
  * came through TLS.
  *
+ * <p>It runs on James' executor, not the event loop: {@link ReadBackpressure} in front of it
+ * stops reading the socket while too much waits for it.
+ *
  * <p>Timeouts answer 421 4.4.2 before closing (RFC 5321 4.5.3.2.7, 3.8): one when the client is
  * silent for {@code idleTimeout}, one when the whole session exceeds {@code sessionTimeout}.
  */
@@ -33,6 +36,8 @@ final class SmtpFramer extends ByteToMessageDecoder {
     private final Duration sessionTimeout;
 
     private boolean tlsSeen;
+    /** Told what this framer has read, so the event loop reads on; none in a bare test channel. */
+    private ReadBackpressure backpressure;
     private int plaintextBuffered;
     private long lastReadNanos;
     private ScheduledFuture<?> idleCheck;
@@ -48,6 +53,7 @@ final class SmtpFramer extends ByteToMessageDecoder {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         tlsSeen = ctx.pipeline().get(SslHandler.class) != null;
+        backpressure = ctx.pipeline().get(ReadBackpressure.class);
         lastReadNanos = System.nanoTime();
         idleCheck = ctx.executor().schedule(() -> checkIdle(ctx), idleNanos, TimeUnit.NANOSECONDS);
         sessionLimit = ctx.executor().schedule(
@@ -69,7 +75,11 @@ final class SmtpFramer extends ByteToMessageDecoder {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         lastReadNanos = System.nanoTime();
+        int bytes = msg instanceof ByteBuf buffer ? buffer.readableBytes() : 0;
         super.channelRead(ctx, msg);
+        if (backpressure != null) {
+            backpressure.consumed(ctx.channel(), bytes);
+        }
     }
 
     @Override

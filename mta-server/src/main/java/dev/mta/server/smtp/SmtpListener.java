@@ -71,9 +71,11 @@ public final class SmtpListener {
                 .protocol(protocol)
                 .secure(encryption)
                 .frameHandlerFactory(pipeline -> {
-                    // Called for each new connection: the gate goes just before the framer, and
+                    // Called for each new connection: the gate and the backpressure (on the event
+                    // loop) go just before the framer (on James' executor), and
                     // the timeouts are read now, so a reload applies to the next session.
                     pipeline.addLast("mta-gate", gate);
+                    pipeline.addLast("mta-backpressure", new ReadBackpressure());
                     return new SmtpFramer(MAX_LINE, hostname, context.smtp().idleTimeout(), context.smtp().sessionTimeout());
                 })
                 .build();

@@ -79,7 +79,7 @@ class ListenerFuzzTest {
     }
 
     /** One session's worth of bytes: a few commands, some valid, most not, sent in one burst. */
-    private static byte[] session(Random random) {
+    static byte[] session(Random random) {
         StringBuilder text = new StringBuilder();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         int commands = 1 + random.nextInt(12);
@@ -155,7 +155,7 @@ class ListenerFuzzTest {
         }
     }
 
-    private static String printable(byte[] input) {
+    static String printable(byte[] input) {
         StringBuilder s = new StringBuilder();
         for (byte b : input) {
             s.append(b >= 32 && b < 127 ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff));
