@@ -19,6 +19,7 @@ import dev.mta.queue.Selection;
 import dev.mta.queue.Settlement;
 import dev.mta.queue.StoreException;
 import dev.mta.queue.spool.DiskSpace;
+import dev.mta.queue.spool.EnvelopeTrailer;
 import dev.mta.queue.spool.Fsync;
 import dev.mta.queue.spool.OwnerOnly;
 import dev.mta.queue.spool.SpoolDirectory;
@@ -133,8 +134,10 @@ public final class H2MessageStore implements MessageStore {
             DatabasePresence.markCreated(files, settings.clock().instant());
             if (spoolLock.isAlone()) {
                 try (Connection connection = database.connection()) {
-                    Recovery.run(spool, connection);
+                    Recovery.run(spool, connection, settings.clock().instant());
                 }
+                // What recovery put back or removed is durable before anything is delivered.
+                database.checkpointSync().sync();
                 spoolLock.recovered();
             }
             return new H2MessageStore(files, spool, spoolLock, database, diskSpace, settings.clock());
@@ -176,7 +179,7 @@ public final class H2MessageStore implements MessageStore {
         Objects.requireNonNull(envelope, "envelope");
         requireOpen();
         try {
-            spoolFile.forceToDisk();
+            spoolFile.forceToDisk(EnvelopeTrailer.of(envelope));
         } catch (IOException e) {
             throw StorageFailures.storeFailure("cannot write the body of " + id + " to " + spoolFile.path(), e, diskSpace);
         }

@@ -2,6 +2,7 @@ package dev.mta.queue.h2;
 
 import dev.mta.queue.QueueId;
 import dev.mta.queue.StoreException;
+import dev.mta.queue.spool.EnvelopeTrailer;
 import dev.mta.queue.spool.Fsync;
 import dev.mta.queue.spool.OwnerOnly;
 import dev.mta.queue.spool.SpoolDirectory;
@@ -21,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.h2.tools.Recover;
 import org.h2.tools.RunScript;
@@ -33,9 +35,10 @@ import org.h2.tools.RunScript;
  *       that H2's Recover tool reads out of it;</li>
  *   <li>that script is run into a new database; if it gives back the queue's tables, that is the
  *       new queue, else the queue starts empty;</li>
- *   <li>every body the new queue has no message for moves to {@code damaged-<time>/bodies/}: its
- *       envelope (sender, recipients) was in the lost rows. Start-up recovery would otherwise
- *       delete it as an orphan.</li>
+ *   <li>every body the new queue has no message for comes back as a queued message from the
+ *       envelope written after it ({@link EnvelopeTrailer}); one without (written before the
+ *       trailer existed) moves to {@code damaged-<time>/bodies/}, since its envelope (sender,
+ *       recipients) was in the lost rows. Start-up recovery would otherwise delete it.</li>
  * </ol>
  */
 public final class QueueSalvage {
@@ -47,11 +50,12 @@ public final class QueueSalvage {
      * @param damagedDirectory  where the damaged database, its script and the set-aside bodies are
      * @param tablesRecovered   whether the queue's tables came back (else the new queue is empty)
      * @param messages          messages in the new queue
+     * @param restored          messages put back from the envelope in their spool file
      * @param bodiesSetAside    bodies whose message was lost, now in {@code damagedDirectory/bodies}
      * @param messagesWithoutBody messages whose body file is missing (left queued, for the operator)
      */
-    public record Report(Path damagedDirectory, boolean tablesRecovered, int messages, List<QueueId> bodiesSetAside,
-            List<QueueId> messagesWithoutBody) {
+    public record Report(Path damagedDirectory, boolean tablesRecovered, int messages, List<QueueId> restored,
+            List<QueueId> bodiesSetAside, List<QueueId> messagesWithoutBody) {
     }
 
     private QueueSalvage() {
@@ -73,10 +77,15 @@ public final class QueueSalvage {
             Path script = readOut(files, damaged);
             boolean recovered = rebuild(files, credentials, script, damaged);
             Set<QueueId> messages;
+            List<QueueId> restored = new ArrayList<>();
+            List<QueueId> setAside;
             try (Connection connection = connect(files.databaseBase(), credentials)) {
+                setAside = restoreOrSetAside(spool, MessageRows.allIds(connection), connection, clock, restored, damaged);
                 messages = MessageRows.allIds(connection);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("CHECKPOINT SYNC");
+                }
             }
-            List<QueueId> setAside = setAsideOrphans(spool, messages, damaged);
             List<QueueId> withoutBody = new ArrayList<>();
             for (QueueId id : messages.stream().sorted(Comparator.comparing(QueueId::value)).toList()) {
                 if (!Files.exists(spool.bodyPath(id))) {
@@ -84,7 +93,7 @@ public final class QueueSalvage {
                 }
             }
             Fsync.directory(files.queueDirectory());
-            return new Report(damaged, recovered, messages.size(), setAside, withoutBody);
+            return new Report(damaged, recovered, messages.size(), restored, setAside, withoutBody);
         } catch (IOException | SQLException e) {
             throw new StoreException("the salvage of " + files.queueDirectory() + " failed: " + e.getMessage()
                     + ". What it moved is in the queue directory's damaged-* directory; nothing was deleted", e);
@@ -149,8 +158,8 @@ public final class QueueSalvage {
         return recovered;
     }
 
-    private static List<QueueId> setAsideOrphans(SpoolDirectory spool, Set<QueueId> messages, Path damaged)
-            throws IOException {
+    private static List<QueueId> restoreOrSetAside(SpoolDirectory spool, Set<QueueId> messages, Connection connection,
+            Clock clock, List<QueueId> restored, Path damaged) throws IOException, SQLException {
         List<QueueId> setAside = new ArrayList<>();
         Path bodies = null;
         for (Path file : spool.bodyFiles()) {
@@ -161,6 +170,13 @@ public final class QueueSalvage {
                 continue;
             }
             if (!messages.contains(id)) {
+                Optional<EnvelopeTrailer.Contents> contents = readable(file);
+                if (contents.isPresent() && contents.get().envelope().isPresent()) {
+                    MessageRows.insert(connection, id, contents.get().envelope().get(), contents.get().bodyLength(),
+                            clock.instant());
+                    restored.add(id);
+                    continue;
+                }
                 if (bodies == null) {
                     bodies = OwnerOnly.directory(damaged.resolve("bodies"));
                 }
@@ -174,6 +190,14 @@ public final class QueueSalvage {
         }
         setAside.sort(Comparator.comparing(QueueId::value));
         return setAside;
+    }
+
+    private static Optional<EnvelopeTrailer.Contents> readable(Path file) {
+        try {
+            return Optional.of(EnvelopeTrailer.read(file));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static Connection connect(Path base, Credentials credentials) throws SQLException {

@@ -57,8 +57,11 @@ public final class SpoolDirectory {
         return Files.exists(incomingPath(id)) || Files.exists(bodyPath(id));
     }
 
+    /** The body, without the envelope trailer after it. */
     public InputStream openBody(QueueId id) throws IOException {
-        return new BufferedInputStream(Files.newInputStream(bodyPath(id)), SpoolFile.BUFFER_SIZE);
+        Path file = bodyPath(id);
+        long length = EnvelopeTrailer.read(file).bodyLength();
+        return new BufferedInputStream(new LimitedInputStream(Files.newInputStream(file), length), SpoolFile.BUFFER_SIZE);
     }
 
     public boolean deleteBody(QueueId id) throws IOException {

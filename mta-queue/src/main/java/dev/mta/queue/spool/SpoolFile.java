@@ -10,12 +10,12 @@ import java.nio.file.Path;
 /**
  * One body being received into {@code incoming/}. The body goes through a fixed 64 KiB buffer
  * straight to the file, so a message of any size costs the same memory. Until
- * {@link #forceToDisk()} the file is only a candidate: start-up recovery deletes whatever is
+ * {@link #forceToDisk(byte[])} the file is only a candidate: start-up recovery deletes whatever is
  * left in {@code incoming/}, because no client was ever told 250 for it.
  *
  * <p>A failed write (disk full, file too large) does not throw from the body stream: the SMTP
  * listener has to read the rest of DATA anyway before it may reply, so the stream notes the first
- * failure, drops the remaining bytes, and {@link #forceToDisk()} throws it at the end of data,
+ * failure, drops the remaining bytes, and {@link #forceToDisk(byte[])} throws it at the end of data,
  * where the listener turns it into a 4xx reply (Postfix's cleanup does the same).
  */
 public final class SpoolFile {
@@ -44,8 +44,11 @@ public final class SpoolFile {
         return body.size;
     }
 
-    /** Writes out the buffer, syncs the file's data and metadata to disk and closes it. */
-    public void forceToDisk() throws IOException {
+    /**
+     * Writes out the buffer and then {@code trailer} (the {@link EnvelopeTrailer}), syncs the
+     * file's data and metadata to disk and closes it. {@link #size()} stays the body's size.
+     */
+    public void forceToDisk(byte[] trailer) throws IOException {
         if (finished) {
             throw new IllegalStateException("spool file " + path + " was already finished");
         }
@@ -54,6 +57,10 @@ public final class SpoolFile {
             body.drain();
             if (body.failure != null) {
                 throw body.failure;
+            }
+            ByteBuffer rest = ByteBuffer.wrap(trailer);
+            while (rest.hasRemaining()) {
+                channel.write(rest);
             }
             channel.force(true);
         }

@@ -56,7 +56,11 @@ class ReceiveAndCommitTest {
     void commitMovesTheBodyIntoBodiesAndLeavesNothingInIncoming() throws Exception {
         QueueId id = Queueing.queue(store, Envelopes.to("bob@example.net"), Queueing.body(1));
 
-        assertThat(data.resolve("queue/bodies").resolve(id.value())).hasContent(Queueing.body(1));
+        java.nio.file.Path file = data.resolve("queue/bodies").resolve(id.value());
+        dev.mta.queue.spool.EnvelopeTrailer.Contents contents = dev.mta.queue.spool.EnvelopeTrailer.read(file);
+        assertThat(new String(java.nio.file.Files.readAllBytes(file), 0, (int) contents.bodyLength(),
+                java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(Queueing.body(1));
+        assertThat(contents.envelope()).as("the envelope kept after the body").contains(Envelopes.to("bob@example.net"));
         assertThat(data.resolve("queue/incoming")).isEmptyDirectory();
     }
 

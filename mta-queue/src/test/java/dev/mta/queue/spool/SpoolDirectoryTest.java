@@ -49,7 +49,7 @@ class SpoolDirectoryTest {
         file.body().write(new byte[] {1, 2, 3});
         assertThat(Files.size(file.path())).as("still buffered").isZero();
 
-        file.forceToDisk();
+        file.forceToDisk(new byte[0]);
 
         assertThat(Files.readAllBytes(file.path())).containsExactly(1, 2, 3);
         assertThat(file.size()).isEqualTo(3);
@@ -67,7 +67,7 @@ class SpoolDirectoryTest {
         out.write(body[10]);
         out.write(body, 11, body.length - 11);
 
-        file.forceToDisk();
+        file.forceToDisk(new byte[0]);
         spool.promote(id);
 
         try (InputStream in = spool.openBody(id)) {
@@ -80,7 +80,7 @@ class SpoolDirectoryTest {
     void promotingMovesTheBodyFromIncomingToBodies() throws IOException {
         SpoolFile file = spool.create(id);
         file.body().write('x');
-        file.forceToDisk();
+        file.forceToDisk(new byte[0]);
 
         spool.promote(id);
 

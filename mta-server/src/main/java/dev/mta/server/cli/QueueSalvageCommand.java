@@ -48,6 +48,9 @@ final class QueueSalvageCommand implements Callable<Integer> {
         out.println("  damaged database and what H2 read out of it: " + report.damagedDirectory());
         out.println("  tables recovered: " + (report.tablesRecovered() ? "yes" : "no, the queue starts empty"));
         out.println("  messages in the queue now: " + report.messages());
+        if (!report.restored().isEmpty()) {
+            out.println("  of them put back from the envelope kept in their spool file: " + report.restored().size());
+        }
         if (!report.bodiesSetAside().isEmpty()) {
             Path bodies = report.damagedDirectory().resolve("bodies");
             out.println("  bodies set aside, their envelope (sender, recipients) was lost: "

@@ -40,20 +40,17 @@ class QueueSalvageCommandTest {
 
         assertThat(salvage.code()).as(salvage.err()).isEqualTo(65);
         assertThat(salvage.out()).contains("tables recovered: no, the queue starts empty")
-                .contains("bodies set aside, their envelope (sender, recipients) was lost: 2")
-                .contains("From: alice@example.com  Subject: first")
-                .contains("From: alice@example.com  Subject: second");
+                .contains("messages in the queue now: 2")
+                .contains("of them put back from the envelope kept in their spool file: 2");
         try (TestRelay relay = builder.start()) {
-            assertThat(relay.queued()).isEmpty();
+            assertThat(relay.queued()).extracting(m -> m.recipients().getFirst().address())
+                    .containsExactlyInAnyOrder("bob@example.net", "carol@example.net");
             relay.submit("dave@example.net", "Subject: after\r\n\r\nx\r\n");
-            assertThat(relay.queued()).extracting(m -> m.recipients().size()).containsExactly(1);
+            assertThat(relay.queued()).hasSize(3);
         }
         try (var damaged = Files.list(dir.resolve("data/queue")).filter(p -> p.getFileName().toString().startsWith("damaged-"))) {
             Path aside = damaged.findFirst().orElseThrow();
             assertThat(aside.resolve("queue.mv.db")).hasBinaryContent(garbage);
-            try (var bodies = Files.list(aside.resolve("bodies"))) {
-                assertThat(bodies.count()).isEqualTo(2);
-            }
         }
     }
 
