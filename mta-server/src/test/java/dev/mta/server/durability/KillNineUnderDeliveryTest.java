@@ -102,8 +102,9 @@ class KillNineUnderDeliveryTest {
                     load.stop();
                     assertThat(load.awaitClients(Duration.ofSeconds(20))).as("clients finished").isTrue();
                     int left = awaitEmptyQueue();
-                    if (left > 0) {
-                        errors.add(left + " message(s) still queued " + DRAIN_TIMEOUT + " after the last round");
+                    if (left != 0) {
+                        errors.add((left < 0 ? "the queue could not be read" : left + " message(s) still queued")
+                                + " " + DRAIN_TIMEOUT + " after the last round");
                     }
                     assertThat(relay.stop()).as("SIGTERM after the drain: a clean stop").isZero();
                 } else {
@@ -280,7 +281,7 @@ class KillNineUnderDeliveryTest {
 
     /**
      * Polls the live relay's queue through a second connection (H2 AUTO_SERVER), as "mta queue
-     * list" does, until it is empty; returns how many messages are left.
+     * list" does, until it is empty; returns how many messages are left (-1: unreadable at the end).
      */
     private int awaitEmptyQueue() throws Exception {
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
@@ -288,6 +289,10 @@ class KillNineUnderDeliveryTest {
             int left;
             try (MessageStore store = RelayProcess.openStoreOf(dir)) {
                 left = store.list().size();
+            } catch (dev.mta.queue.StoreException e) {
+                // H2 can fail a read that meets rows deleted under it ("Row not found in primary
+                // index", then a lock timeout) while the relay removes delivered mail: ask again.
+                left = -1;
             }
             if (left == 0 || System.nanoTime() > deadline) {
                 return left;
