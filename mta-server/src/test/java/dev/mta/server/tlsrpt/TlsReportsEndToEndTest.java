@@ -72,6 +72,8 @@ class TlsReportsEndToEndTest {
                 submit(relay, "carol@example.net");
                 assertThat(withTls.awaitMessages(1, WAIT).getFirst().tls()).isPresent();
                 assertThat(clearText.awaitMessages(1, WAIT).getFirst().tls()).isEmpty();
+                // An attempt ends, and its session is counted, once its connection is closed after QUIT.
+                awaitEmptyQueue(relay);
 
                 assertThat(relay.delivery().tlsReports().sendDue()).as("the day is not over").isEmpty();
                 clock.set(Instant.parse("2026-11-24T01:30:00Z")); // a day and the 1h send delay later
@@ -109,6 +111,14 @@ class TlsReportsEndToEndTest {
                 // Sent reports are forgotten: nothing is due twice.
                 assertThat(relay.delivery().tlsReports().sendDue()).isEmpty();
             }
+        }
+    }
+
+    private static void awaitEmptyQueue(TestRelay relay) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!relay.queued().isEmpty()) {
+            assertThat(System.nanoTime()).as("both messages settled").isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 
