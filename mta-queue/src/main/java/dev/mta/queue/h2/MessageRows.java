@@ -106,6 +106,9 @@ final class MessageRows {
                 }
             }
         }
+        if (statuses.isEmpty()) {
+            return Optional.empty(); // removed between the two reads, as in stored()
+        }
         return Optional.of(new MessageDetail(id, stored.get().envelope(), stored.get().size(), statuses));
     }
 
@@ -167,6 +170,11 @@ final class MessageRows {
                                     Optional.ofNullable(rows.getString("original_recipient"))));
                         }
                     }
+                }
+                if (recipients.isEmpty()) {
+                    // Each read sees its own committed state: the message's removal (message and
+                    // recipients in one transaction) committed between the two. It is gone.
+                    return Optional.empty();
                 }
                 return Optional.of(new Stored(new Envelope(
                         message.getString("sender"),
